@@ -1,0 +1,21 @@
+package dev.pgkeeper.internal;
+
+/**
+ * Where a manager connects, for error messages and troubleshooting steps. Never holds a password.
+ *
+ * @param hosts        {@code host:port} pairs joined by commas, IPv6 hosts in brackets, e.g.
+ *                     {@code "db1:5432,[::1]:5433"}; {@code "unknown host"} when not known
+ * @param database     database name, or {@code null} when not known
+ * @param user         role name, or {@code null} when not known
+ * @param sanitizedUrl the URL with any password masked, or {@code null} when not known
+ */
+public record ConnectionTarget(String hosts, String database, String user, String sanitizedUrl) {
+
+    /** Used when an error is categorized without knowing the configuration. */
+    public static final ConnectionTarget UNKNOWN = new ConnectionTarget("unknown host", null, null, null);
+
+    /** The database name for messages: the name, or {@code "the configured database"}. */
+    public String databaseOrDefault() {
+        return database == null ? "the configured database" : database;
+    }
+}
