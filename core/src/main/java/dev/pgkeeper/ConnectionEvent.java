@@ -1,0 +1,43 @@
+package dev.pgkeeper;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A change in a {@link ConnectionManager}'s connection, delivered to {@link ConnectionListener}s.
+ *
+ * @param type      what happened
+ * @param phase     the phase after the change
+ * @param at        when it happened
+ * @param attempt   for {@link Type#RETRYING}: failed attempts since the last success, else 0
+ * @param nextDelay for {@link Type#RETRYING}: the wait before the next attempt, else {@code null}
+ * @param error     the failure behind the event, or {@code null} for {@link Type#CONNECTED} and {@link Type#DISCONNECTED}
+ */
+public record ConnectionEvent(Type type, ConnectionPhase phase, Instant at, int attempt, Duration nextDelay,
+                              DatabaseError error) {
+
+    /** @throws NullPointerException if {@code type}, {@code phase} or {@code at} is {@code null} */
+    public ConnectionEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(at, "at");
+    }
+
+    /** Kinds of events. */
+    public enum Type {
+        /** A connection was established (first time, after an outage, or by {@code reconnect()}). */
+        CONNECTED,
+        /**
+         * An attempt failed with a temporary error and another follows after {@code nextDelay}: a backoff
+         * retry of {@code initializeConnection()}, or a turn of the reconnect loop.
+         */
+        RETRYING,
+        /** The server became unreachable while connected; the reconnect loop starts. */
+        CONNECTION_LOST,
+        /** {@code initializeConnection()} failed with a permanent error; nothing more is tried. */
+        FAILED,
+        /** {@code disconnect()} completed. */
+        DISCONNECTED
+    }
+}

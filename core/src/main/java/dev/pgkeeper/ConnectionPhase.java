@@ -1,0 +1,22 @@
+package dev.pgkeeper;
+
+/**
+ * Where a {@link ConnectionManager} stands in its life cycle.
+ */
+public enum ConnectionPhase {
+    /** {@code initializeConnection()} has not been called yet. */
+    NOT_INITIALIZED,
+    /** The first connection attempts (with retries and backoff) are under way. */
+    CONNECTING,
+    /** The last attempt or probe reached the server; the pool serves connections. */
+    CONNECTED,
+    /**
+     * The server is unreachable: calls fail fast, a short probe runs at most every {@code DB_PROBE_INTERVAL}
+     * when calls arrive, and the reconnect loop tries every {@code DB_RECONNECT_INTERVAL}.
+     */
+    RECONNECTING,
+    /** The first connection failed permanently (wrong password, missing database...); nothing is retried. */
+    FAILED,
+    /** {@code disconnect()} was called; {@code initializeConnection()} starts again. */
+    DISCONNECTED
+}

@@ -1,0 +1,439 @@
+package dev.pgkeeper;
+
+import dev.pgkeeper.internal.ConfigProblems;
+import dev.pgkeeper.internal.ConnectionUrl;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything a {@link ConnectionManager} needs to know, validated once and immutable.
+ *
+ * <p>Build it from environment variables with {@link #fromEnvironment()}, from any name-to-value map
+ * with {@link #fromMap(Map)}, or in code with {@link #builder()}. Every way goes through the same
+ * validation: all problems are collected and reported together in one {@link DatabaseError} with code
+ * {@link ErrorCode#CONFIGURATION_ERROR}, each naming the variable, what is wrong and how to fix it. No
+ * message ever contains the password.
+ *
+ * <table>
+ *   <caption>Variables, builder methods and defaults</caption>
+ *   <tr><th>variable</th><th>builder</th><th>default</th><th>allowed</th></tr>
+ *   <tr><td>DATABASE_URL</td><td>{@link Builder#url}</td><td>required</td><td>{@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL</td></tr>
+ *   <tr><td>DB_MAX_RETRIES</td><td>{@link Builder#maxRetries}</td><td>5</td><td>0–30</td></tr>
+ *   <tr><td>DB_RETRY_BASE_DELAY</td><td>{@link Builder#retryBaseDelay}</td><td>1000 ms</td><td>0–600000 ms</td></tr>
+ *   <tr><td>DB_POOL_SIZE</td><td>{@link Builder#poolSize}</td><td>10</td><td>1–1000</td></tr>
+ *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
+ *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
+ *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
+ *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
+ *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
+ *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
+ *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms</td><td>100 ms–1 min</td></tr>
+ *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>100 ms</td><td>10 ms–1 min</td></tr>
+ *   <tr><td>DB_POOL_NAME</td><td>{@link Builder#name}</td><td>{@code default}</td><td>1–40 of {@code A-Z a-z 0-9 _ -}</td></tr>
+ *   <tr><td>APP_ENV</td><td>{@link Builder#appEnv}</td><td>unset</td><td>{@code production} turns on stricter URL warnings</td></tr>
+ * </table>
+ *
+ * <p>Durations in variables are whole milliseconds. An empty variable counts as unset.
+ *
+ * <p>Instances are immutable and thread-safe; {@link #toString()} masks the password.
+ */
+public final class DatabaseConfig {
+
+    /** Variable holding the database URL. */
+    public static final String DATABASE_URL = "DATABASE_URL";
+    /** Variable holding {@link #maxRetries()}. */
+    public static final String DB_MAX_RETRIES = "DB_MAX_RETRIES";
+    /** Variable holding {@link #retryBaseDelay()} in milliseconds. */
+    public static final String DB_RETRY_BASE_DELAY = "DB_RETRY_BASE_DELAY";
+    /** Variable holding {@link #poolSize()}. */
+    public static final String DB_POOL_SIZE = "DB_POOL_SIZE";
+    /** Variable holding {@link #poolMinIdle()}. */
+    public static final String DB_POOL_MIN_IDLE = "DB_POOL_MIN_IDLE";
+    /** Variable holding {@link #connectionTimeout()} in milliseconds. */
+    public static final String DB_CONNECTION_TIMEOUT = "DB_CONNECTION_TIMEOUT";
+    /** Variable holding {@link #idleTimeout()} in milliseconds. */
+    public static final String DB_IDLE_TIMEOUT = "DB_IDLE_TIMEOUT";
+    /** Variable holding {@link #socketTimeout()} in milliseconds. */
+    public static final String DB_SOCKET_TIMEOUT = "DB_SOCKET_TIMEOUT";
+    /** Variable holding {@link #reconnectInterval()} in milliseconds. */
+    public static final String DB_RECONNECT_INTERVAL = "DB_RECONNECT_INTERVAL";
+    /** Variable holding {@link #disconnectTimeout()} in milliseconds. */
+    public static final String DB_DISCONNECT_TIMEOUT = "DB_DISCONNECT_TIMEOUT";
+    /** Variable holding {@link #probeTimeout()} in milliseconds. */
+    public static final String DB_PROBE_TIMEOUT = "DB_PROBE_TIMEOUT";
+    /** Variable holding {@link #probeInterval()} in milliseconds. */
+    public static final String DB_PROBE_INTERVAL = "DB_PROBE_INTERVAL";
+    /** Variable holding {@link #name()}. */
+    public static final String DB_POOL_NAME = "DB_POOL_NAME";
+    /** Variable holding {@link #appEnv()}. */
+    public static final String APP_ENV = "APP_ENV";
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+    private final String url;
+    private final int maxRetries;
+    private final Duration retryBaseDelay;
+    private final int poolSize;
+    private final int poolMinIdle;
+    private final Duration connectionTimeout;
+    private final Duration idleTimeout;
+    private final Duration socketTimeout;
+    private final Duration reconnectInterval;
+    private final Duration disconnectTimeout;
+    private final Duration probeTimeout;
+    private final Duration probeInterval;
+    private final String name;
+    private final String appEnv;
+    private final String sanitizedUrl;
+
+    private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
+        this.url = b.url;
+        this.maxRetries = b.maxRetries;
+        this.retryBaseDelay = b.retryBaseDelay;
+        this.poolSize = b.poolSize;
+        this.poolMinIdle = b.poolMinIdle == null ? Math.min(Builder.DEFAULT_MIN_IDLE, b.poolSize) : b.poolMinIdle;
+        this.connectionTimeout = b.connectionTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.socketTimeout = b.socketTimeout;
+        this.reconnectInterval = b.reconnectInterval;
+        this.disconnectTimeout = b.disconnectTimeout;
+        this.probeTimeout = b.probeTimeout;
+        this.probeInterval = b.probeInterval;
+        this.name = b.name;
+        this.appEnv = b.appEnv;
+        this.sanitizedUrl = parsedUrl.sanitized();
+    }
+
+    /** A builder with every default set and no URL. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the variables listed in the class description from the process environment.
+     *
+     * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
+     */
+    public static DatabaseConfig fromEnvironment() {
+        return fromMap(System.getenv());
+    }
+
+    /**
+     * Reads the variables listed in the class description from {@code variables}; names not listed there
+     * are ignored, so the whole environment or a {@link java.util.Properties} view may be passed.
+     *
+     * @throws NullPointerException if {@code variables} is {@code null}
+     * @throws DatabaseError        with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
+     */
+    public static DatabaseConfig fromMap(Map<String, String> variables) {
+        Objects.requireNonNull(variables, "variables");
+        ConfigProblems problems = new ConfigProblems(variables.get(DATABASE_URL));
+        Builder b = new Builder();
+        String urlValue = variables.get(DATABASE_URL);
+        b.url = urlValue == null || urlValue.isBlank() ? null : urlValue;
+        problems.readInt(variables, DB_MAX_RETRIES, 5).ifPresent(v -> b.maxRetries = v);
+        problems.readMillis(variables, DB_RETRY_BASE_DELAY).ifPresent(v -> b.retryBaseDelay = v);
+        problems.readInt(variables, DB_POOL_SIZE, 10).ifPresent(v -> b.poolSize = v);
+        problems.readInt(variables, DB_POOL_MIN_IDLE, 2).ifPresent(v -> b.poolMinIdle = v);
+        problems.readMillis(variables, DB_CONNECTION_TIMEOUT).ifPresent(v -> b.connectionTimeout = v);
+        problems.readMillis(variables, DB_IDLE_TIMEOUT).ifPresent(v -> b.idleTimeout = v);
+        problems.readMillis(variables, DB_SOCKET_TIMEOUT).ifPresent(v -> b.socketTimeout = v);
+        problems.readMillis(variables, DB_RECONNECT_INTERVAL).ifPresent(v -> b.reconnectInterval = v);
+        problems.readMillis(variables, DB_DISCONNECT_TIMEOUT).ifPresent(v -> b.disconnectTimeout = v);
+        problems.readMillis(variables, DB_PROBE_TIMEOUT).ifPresent(v -> b.probeTimeout = v);
+        problems.readMillis(variables, DB_PROBE_INTERVAL).ifPresent(v -> b.probeInterval = v);
+        problems.readString(variables, DB_POOL_NAME).ifPresent(v -> b.name = v);
+        problems.readString(variables, APP_ENV).ifPresent(v -> b.appEnv = v);
+        return b.build(problems);
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.url = url;
+        b.maxRetries = maxRetries;
+        b.retryBaseDelay = retryBaseDelay;
+        b.poolSize = poolSize;
+        b.poolMinIdle = poolMinIdle;
+        b.connectionTimeout = connectionTimeout;
+        b.idleTimeout = idleTimeout;
+        b.socketTimeout = socketTimeout;
+        b.reconnectInterval = reconnectInterval;
+        b.disconnectTimeout = disconnectTimeout;
+        b.probeTimeout = probeTimeout;
+        b.probeInterval = probeInterval;
+        b.name = name;
+        b.appEnv = appEnv;
+        return b;
+    }
+
+    /**
+     * The database URL exactly as given. It may contain the password: never log it; use
+     * {@link #sanitizedUrl()} for display.
+     */
+    public String url() {
+        return url;
+    }
+
+    /** The database URL in libpq form with the password removed, for logs and status. */
+    public String sanitizedUrl() {
+        return sanitizedUrl;
+    }
+
+    /** Retries after a failed first attempt in {@code initializeConnection()} ({@code DB_MAX_RETRIES}). */
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    /** The delay before retry i is {@code retryBaseDelay * 2^(i-1)} ({@code DB_RETRY_BASE_DELAY}). */
+    public Duration retryBaseDelay() {
+        return retryBaseDelay;
+    }
+
+    /** Maximum number of pooled connections ({@code DB_POOL_SIZE}). */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    /** Idle connections the pool keeps open ({@code DB_POOL_MIN_IDLE}); others close after {@link #idleTimeout()}. */
+    public int poolMinIdle() {
+        return poolMinIdle;
+    }
+
+    /**
+     * Longest wait for a pooled connection, and the bound of each connection attempt (TCP connect and
+     * login) ({@code DB_CONNECTION_TIMEOUT}).
+     */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    /** How long a connection above {@link #poolMinIdle()} may sit idle before it is closed; zero means never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Longest wait for the server on an open connection, after which the driver gives up on the socket
+     * ({@code DB_SOCKET_TIMEOUT}); zero disables it, for long batch jobs. Use {@code statement_timeout} to
+     * limit query run time; this is the safety net against a silent network.
+     */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** Time between attempts of the reconnect loop, and between liveness probes while connected. */
+    public Duration reconnectInterval() {
+        return reconnectInterval;
+    }
+
+    /** Upper bound of {@link ConnectionManager#disconnect()} ({@code DB_DISCONNECT_TIMEOUT}). */
+    public Duration disconnectTimeout() {
+        return disconnectTimeout;
+    }
+
+    /**
+     * Bound of a liveness probe made on a caller's thread and of a health check
+     * ({@code DB_PROBE_TIMEOUT}); never more than {@link #connectionTimeout()}.
+     */
+    public Duration probeTimeout() {
+        return probeTimeout.compareTo(connectionTimeout) > 0 ? connectionTimeout : probeTimeout;
+    }
+
+    /**
+     * While the server is unreachable, calls fail fast and at most one of them per interval probes the server
+     * ({@code DB_PROBE_INTERVAL}); this bounds how long work lags behind a recovered server.
+     */
+    public Duration probeInterval() {
+        return probeInterval;
+    }
+
+    /** Name used in pool and thread names, {@code pgkeeper-<name>-...} ({@code DB_POOL_NAME}). */
+    public String name() {
+        return name;
+    }
+
+    /** The application environment ({@code APP_ENV}), or {@code null} when unset. */
+    public String appEnv() {
+        return appEnv;
+    }
+
+    /** {@code true} when {@link #appEnv()} is {@code production} (any case). */
+    public boolean isProduction() {
+        return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DatabaseConfig c
+                && url.equals(c.url) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
+                && poolSize == c.poolSize && poolMinIdle == c.poolMinIdle
+                && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
+                && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
+                && disconnectTimeout.equals(c.disconnectTimeout) && probeTimeout.equals(c.probeTimeout)
+                && probeInterval.equals(c.probeInterval) && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
+                socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
+    }
+
+    /** All settings, with the URL sanitized. */
+    @Override
+    public String toString() {
+        return "DatabaseConfig[url=" + sanitizedUrl + ", name=" + name + ", maxRetries=" + maxRetries
+                + ", retryBaseDelay=" + retryBaseDelay.toMillis() + "ms, poolSize=" + poolSize
+                + ", poolMinIdle=" + poolMinIdle + ", connectionTimeout=" + connectionTimeout.toMillis()
+                + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, socketTimeout=" + socketTimeout.toMillis()
+                + "ms, reconnectInterval=" + reconnectInterval.toMillis() + "ms, disconnectTimeout="
+                + disconnectTimeout.toMillis() + "ms, probeTimeout=" + probeTimeout().toMillis()
+                + "ms, probeInterval=" + probeInterval.toMillis() + "ms, appEnv=" + appEnv + "]";
+    }
+
+    /**
+     * Collects settings for a {@link DatabaseConfig}; {@link #build()} validates them all at once.
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        static final int DEFAULT_MIN_IDLE = 2;
+
+        private String url;
+        private int maxRetries = 5;
+        private Duration retryBaseDelay = Duration.ofMillis(1000);
+        private int poolSize = 10;
+        private Integer poolMinIdle;
+        private Duration connectionTimeout = Duration.ofMillis(10_000);
+        private Duration idleTimeout = Duration.ofMillis(10_000);
+        private Duration socketTimeout = Duration.ofMillis(60_000);
+        private Duration reconnectInterval = Duration.ofMillis(30_000);
+        private Duration disconnectTimeout = Duration.ofMillis(5_000);
+        private Duration probeTimeout = Duration.ofMillis(2_000);
+        private Duration probeInterval = Duration.ofMillis(100);
+        private String name = "default";
+        private String appEnv;
+
+        private Builder() {
+        }
+
+        /** The database URL ({@code DATABASE_URL}); required. */
+        public Builder url(String url) {
+            this.url = url;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#maxRetries()}; default 5. */
+        public Builder maxRetries(int maxRetries) {
+            this.maxRetries = maxRetries;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#retryBaseDelay()}; default 1 s. */
+        public Builder retryBaseDelay(Duration retryBaseDelay) {
+            this.retryBaseDelay = retryBaseDelay;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#poolSize()}; default 10. */
+        public Builder poolSize(int poolSize) {
+            this.poolSize = poolSize;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#poolMinIdle()}; default 2, or the pool size when that is smaller. */
+        public Builder poolMinIdle(int poolMinIdle) {
+            this.poolMinIdle = poolMinIdle;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#connectionTimeout()}; default 10 s. */
+        public Builder connectionTimeout(Duration connectionTimeout) {
+            this.connectionTimeout = connectionTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#idleTimeout()}; default 10 s. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#socketTimeout()}; default 60 s. */
+        public Builder socketTimeout(Duration socketTimeout) {
+            this.socketTimeout = socketTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#reconnectInterval()}; default 30 s. */
+        public Builder reconnectInterval(Duration reconnectInterval) {
+            this.reconnectInterval = reconnectInterval;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#disconnectTimeout()}; default 5 s. */
+        public Builder disconnectTimeout(Duration disconnectTimeout) {
+            this.disconnectTimeout = disconnectTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#probeTimeout()}; default 2 s. */
+        public Builder probeTimeout(Duration probeTimeout) {
+            this.probeTimeout = probeTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#probeInterval()}; default 100 ms. */
+        public Builder probeInterval(Duration probeInterval) {
+            this.probeInterval = probeInterval;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#name()}; default {@code default}. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#appEnv()}; default unset. */
+        public Builder appEnv(String appEnv) {
+            this.appEnv = appEnv;
+            return this;
+        }
+
+        /**
+         * Validates every setting and returns the configuration.
+         *
+         * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
+         */
+        public DatabaseConfig build() {
+            return build(new ConfigProblems(url));
+        }
+
+        private DatabaseConfig build(ConfigProblems problems) {
+            ConnectionUrl parsed = problems.checkUrl(DATABASE_URL, "url", url);
+            problems.checkRange(DB_MAX_RETRIES, "maxRetries", maxRetries, 0, 30);
+            problems.checkDuration(DB_RETRY_BASE_DELAY, "retryBaseDelay", retryBaseDelay, 0, 600_000);
+            problems.checkRange(DB_POOL_SIZE, "poolSize", poolSize, 1, 1000);
+            if (poolMinIdle != null) {
+                problems.checkRange(DB_POOL_MIN_IDLE, "poolMinIdle", poolMinIdle, 0, Math.max(poolSize, 0));
+            }
+            problems.checkDuration(DB_CONNECTION_TIMEOUT, "connectionTimeout", connectionTimeout, 250, 3_600_000);
+            problems.checkDurationZeroOr(DB_IDLE_TIMEOUT, "idleTimeout", idleTimeout, 10_000, 86_400_000,
+                    "HikariCP retires idle connections no sooner than 10 s");
+            problems.checkWholeSecondsZeroOr(DB_SOCKET_TIMEOUT, "socketTimeout", socketTimeout, 86_400_000);
+            problems.checkDuration(DB_RECONNECT_INTERVAL, "reconnectInterval", reconnectInterval, 100, 86_400_000);
+            problems.checkDuration(DB_DISCONNECT_TIMEOUT, "disconnectTimeout", disconnectTimeout, 0, 600_000);
+            problems.checkDuration(DB_PROBE_TIMEOUT, "probeTimeout", probeTimeout, 100, 60_000);
+            problems.checkDuration(DB_PROBE_INTERVAL, "probeInterval", probeInterval, 10, 60_000);
+            if (name == null || !NAME.matcher(name).matches()) {
+                problems.add(DB_POOL_NAME, "name", name == null ? "is missing" : "'" + name + "' is not a valid name",
+                        "use 1 to 40 letters, digits, '_' or '-', e.g. " + DB_POOL_NAME + "=orders");
+            }
+            problems.throwIfAny();
+            return new DatabaseConfig(this, parsed);
+        }
+    }
+}

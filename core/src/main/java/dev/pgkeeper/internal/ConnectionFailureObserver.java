@@ -1,0 +1,37 @@
+package dev.pgkeeper.internal;
+
+import com.zaxxer.hikari.SQLExceptionOverride;
+import java.sql.SQLException;
+
+/**
+ * Hooks into HikariCP's eviction decision, which sees every SQLException raised on a pooled connection,
+ * to notice a lost server at the first failed operation. It never changes HikariCP's decision.
+ *
+ * <p>Runs on application threads for every SQLException, so it only compares the SQLState. Thread-safe.
+ */
+public final class ConnectionFailureObserver implements SQLExceptionOverride {
+
+    private final Runnable onConnectionFailure;
+
+    /** @param onConnectionFailure called, possibly many times at once, when a connection-level failure is seen */
+    public ConnectionFailureObserver(Runnable onConnectionFailure) {
+        this.onConnectionFailure = onConnectionFailure;
+    }
+
+    @java.lang.Override
+    public Override adjudicate(SQLException e) {
+        if (isConnectionFailure(e.getSQLState())) {
+            onConnectionFailure.run();
+        }
+        return Override.CONTINUE_EVICT;
+    }
+
+    /**
+     * Whether a SQLState says the connection or the server is gone: class 08 (connection exception) or
+     * 57P01–57P03 (server shutting down, crashed, starting).
+     */
+    public static boolean isConnectionFailure(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01")
+                || sqlState.equals("57P02") || sqlState.equals("57P03"));
+    }
+}

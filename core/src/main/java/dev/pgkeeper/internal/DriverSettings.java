@@ -1,0 +1,124 @@
+package dev.pgkeeper.internal;
+
+import dev.pgkeeper.DatabaseConfig;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What pgjdbc is given: a URL with hosts and database only, and connection properties holding the
+ * credentials and timeouts. The password travels only as a property, because pgjdbc logs the URL
+ * ({@code Connecting with URL: ...}) at FINE level.
+ *
+ * <p>Timeouts are derived from the configuration so that no connection attempt and no read blocks
+ * forever: {@code connectTimeout} and {@code loginTimeout} from the connection timeout (pgjdbc ignores
+ * the login timeout HikariCP sets through {@code DriverManager}), {@code socketTimeout} from
+ * {@code DB_SOCKET_TIMEOUT}. Parameters written in the URL itself win over these derived values.
+ *
+ * <p>Immutable and thread-safe; the property sets handed out are fresh copies.
+ */
+public final class DriverSettings {
+
+    private static final String USER = "user";
+    private static final String PASSWORD = "password";
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final Map<String, String> urlProperties;
+    private final Duration connectionTimeout;
+    private final Duration socketTimeout;
+    private final ConnectionTarget target;
+
+    private DriverSettings(ConnectionUrl url, DatabaseConfig config) {
+        this.jdbcUrl = url.jdbcUrl();
+        this.user = url.user();
+        this.password = url.password();
+        this.urlProperties = Map.copyOf(url.driverProperties());
+        this.connectionTimeout = config.connectionTimeout();
+        this.socketTimeout = config.socketTimeout();
+        this.target = new ConnectionTarget(url.hostList(), url.database(), url.user(), url.sanitized());
+    }
+
+    /**
+     * Derives the settings from a validated configuration.
+     *
+     * @throws IllegalArgumentException if the configuration's URL does not parse (cannot happen for a
+     *                                  {@link DatabaseConfig}, which validates it)
+     */
+    public static DriverSettings of(DatabaseConfig config) {
+        ConnectionUrl url = ConnectionUrl.parse(config.url()).url();
+        if (url == null) {
+            throw new IllegalArgumentException("invalid URL in configuration " + config.sanitizedUrl());
+        }
+        return new DriverSettings(url, config);
+    }
+
+    /** The URL for pgjdbc: hosts, ports and database; no credentials, no parameters. */
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    /** The role to log in as, or {@code null} to let pgjdbc choose. */
+    public String user() {
+        return user;
+    }
+
+    /** The password, or {@code null}. Handle with care. */
+    public String password() {
+        return password;
+    }
+
+    /** Where these settings connect, for messages. */
+    public ConnectionTarget target() {
+        return target;
+    }
+
+    /**
+     * Properties for pooled connections, without user and password (HikariCP passes those itself):
+     * derived timeouts, TCP keepalive and the application name, overridden by the URL's parameters.
+     */
+    public Properties poolProperties() {
+        Properties p = new Properties();
+        putTimeouts(p, connectionTimeout, socketTimeout);
+        p.setProperty("tcpKeepAlive", "true");
+        p.setProperty("ApplicationName", "pgkeeper");
+        p.putAll(urlProperties);
+        return p;
+    }
+
+    /**
+     * Properties for a direct probe connection bounded by {@code bound}: user and password included,
+     * and connect, login and socket timeouts forced to the bound whatever the URL says, because a probe
+     * must never outlive it.
+     */
+    public Properties probeProperties(Duration bound) {
+        Properties p = poolProperties();
+        putTimeouts(p, bound, bound);
+        if (user != null) {
+            p.setProperty(USER, user);
+        }
+        if (password != null) {
+            p.setProperty(PASSWORD, password);
+        }
+        return p;
+    }
+
+    private static void putTimeouts(Properties p, Duration connect, Duration socket) {
+        // connectTimeout and socketTimeout are whole seconds in pgjdbc (0 = forever), so round up;
+        // loginTimeout accepts fractions and bounds the whole attempt precisely.
+        p.setProperty("connectTimeout", Long.toString(ceilSeconds(connect)));
+        p.setProperty("loginTimeout", BigDecimal.valueOf(connect.toMillis(), 3).stripTrailingZeros().toPlainString());
+        p.setProperty("socketTimeout", Long.toString(socket.isZero() ? 0 : ceilSeconds(socket)));
+    }
+
+    private static long ceilSeconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public String toString() {
+        return "DriverSettings[" + target.sanitizedUrl() + "]";
+    }
+}

@@ -1,0 +1,108 @@
+package dev.pgkeeper.internal;
+
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.DatabaseHealthResult;
+import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.HealthStatus;
+import dev.pgkeeper.PoolStats;
+import dev.pgkeeper.ServerRole;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Checks the database the way the application uses it: a connection through the manager's DataSource
+ * (so an outage the manager knows about answers at once), one query, round-trip time measured, the whole
+ * check bounded by a timeout so a health endpoint never hangs. Concurrent callers share the check in
+ * flight, so a hanging server ties up at most one thread however often the endpoint is polled.
+ *
+ * <p>Thread-safe.
+ */
+public final class HealthChecker {
+
+    private static final String QUERY = "SELECT pg_is_in_recovery(), current_setting('server_version')";
+
+    private final DataSource dataSource;
+    private final Duration timeout;
+    private final Supplier<PoolStats> poolStats;
+    private final ConnectionTarget target;
+    private final Clock clock;
+    private final AtomicReference<CompletableFuture<DatabaseHealthResult>> inFlight = new AtomicReference<>();
+
+    public HealthChecker(DataSource dataSource, Duration timeout, Supplier<PoolStats> poolStats,
+                         ConnectionTarget target, Clock clock) {
+        this.dataSource = dataSource;
+        this.timeout = timeout;
+        this.poolStats = poolStats;
+        this.target = target;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs a check on {@code executor}, or joins the one already running, and waits at most the timeout.
+     * Never throws; restores the interrupt status if interrupted.
+     */
+    public DatabaseHealthResult check(ExecutorService executor) {
+        Instant checkedAt = clock.instant();
+        CompletableFuture<DatabaseHealthResult> check = inFlight.get();
+        if (check == null || check.isDone()) {
+            CompletableFuture<DatabaseHealthResult> mine = new CompletableFuture<>();
+            if (inFlight.compareAndSet(check, mine)) {
+                try {
+                    executor.execute(() -> mine.complete(runCheck(checkedAt)));
+                } catch (RejectedExecutionException e) {
+                    mine.complete(down(checkedAt, new DatabaseError(ErrorCode.NOT_INITIALIZED,
+                            "The connection manager is shutting down; no health check was run")));
+                }
+            }
+            check = inFlight.get();
+        }
+        try {
+            return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return down(checkedAt, new DatabaseError(ErrorCode.NETWORK_ERROR, "The health check got no answer from "
+                    + target.hosts() + " within " + timeout.toMillis()
+                    + " ms: the server, the network or the pool is too slow"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return down(checkedAt, new DatabaseError(ErrorCode.UNKNOWN_ERROR, "Interrupted during the health check"));
+        } catch (ExecutionException e) {
+            return down(checkedAt, ErrorClassifier.classify(e.getCause(), target));
+        }
+    }
+
+    /** A DOWN result that did no I/O, for a manager that knows it cannot check. */
+    public DatabaseHealthResult down(Instant checkedAt, DatabaseError error) {
+        return new DatabaseHealthResult(HealthStatus.DOWN, checkedAt, -1, poolStats.get(), null, ServerRole.UNKNOWN,
+                error.code(), error.getMessage());
+    }
+
+    private DatabaseHealthResult runCheck(Instant checkedAt) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
+            long start = System.nanoTime();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
+                rs.next();
+                long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                ServerRole role = rs.getBoolean(1) ? ServerRole.STANDBY : ServerRole.PRIMARY;
+                return new DatabaseHealthResult(HealthStatus.UP, checkedAt, latencyMillis, poolStats.get(),
+                        rs.getString(2), role, null, null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            return down(checkedAt, ErrorClassifier.classify(e, target));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.pgkeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseConfigTest {
+
+    private static final String URL = "postgresql://app:s3cr%40t-pw@db.example.com:5432/orders";
+
+    @Test
+    void defaultsAreThoseOfTheDesign() {
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL));
+
+        assertThat(c.maxRetries()).isEqualTo(5);
+        assertThat(c.retryBaseDelay()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(c.poolSize()).isEqualTo(10);
+        assertThat(c.poolMinIdle()).isEqualTo(2);
+        assertThat(c.connectionTimeout()).isEqualTo(Duration.ofMillis(10_000));
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ofMillis(10_000));
+        assertThat(c.reconnectInterval()).isEqualTo(Duration.ofMillis(30_000));
+        assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofMillis(5_000));
+        assertThat(c.socketTimeout()).isEqualTo(Duration.ofMillis(60_000));
+        assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
+        assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.name()).isEqualTo("default");
+        assertThat(c.isProduction()).isFalse();
+        assertThat(c).isEqualTo(DatabaseConfig.builder().url(URL).build());
+    }
+
+    @Test
+    void readsEveryVariable() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", URL);
+        env.put("DB_MAX_RETRIES", "3");
+        env.put("DB_RETRY_BASE_DELAY", "250");
+        env.put("DB_POOL_SIZE", "20");
+        env.put("DB_POOL_MIN_IDLE", "5");
+        env.put("DB_CONNECTION_TIMEOUT", "4000");
+        env.put("DB_IDLE_TIMEOUT", "0");
+        env.put("DB_SOCKET_TIMEOUT", "0");
+        env.put("DB_RECONNECT_INTERVAL", "1000");
+        env.put("DB_DISCONNECT_TIMEOUT", "2000");
+        env.put("DB_PROBE_TIMEOUT", "500");
+        env.put("DB_PROBE_INTERVAL", "50");
+        env.put("DB_POOL_NAME", "orders");
+        env.put("APP_ENV", " Production ");
+
+        DatabaseConfig c = DatabaseConfig.fromMap(env);
+
+        assertThat(c.maxRetries()).isEqualTo(3);
+        assertThat(c.retryBaseDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.poolSize()).isEqualTo(20);
+        assertThat(c.poolMinIdle()).isEqualTo(5);
+        assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.idleTimeout()).isZero();
+        assertThat(c.socketTimeout()).isZero();
+        assertThat(c.reconnectInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.name()).isEqualTo("orders");
+        assertThat(c.isProduction()).isTrue();
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void blankVariablesCountAsUnset() {
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_POOL_SIZE", "  "));
+
+        assertThat(c.poolSize()).isEqualTo(10);
+    }
+
+    @Test
+    void everyBadValueIsReportedAtOnceNamingTheVariable() {
+        Map<String, String> env = Map.of(
+                "DATABASE_URL", "postgresql://app:hunter2-secret@/orders",
+                "DB_POOL_SIZE", "abc",
+                "DB_MAX_RETRIES", "-1",
+                "DB_CONNECTION_TIMEOUT", "10s",
+                "DB_IDLE_TIMEOUT", "5000",
+                "DB_SOCKET_TIMEOUT", "1500");
+
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(env))
+                .isInstanceOfSatisfying(DatabaseError.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+                    assertThat(e.isTemporary()).isFalse();
+                    assertThat(e.getMessage()).startsWith("Invalid pgkeeper configuration (6 problems)")
+                            .contains("DATABASE_URL", "DB_POOL_SIZE: 'abc' is not a whole number",
+                                    "DB_MAX_RETRIES (maxRetries): -1 is out of range",
+                                    "DB_CONNECTION_TIMEOUT: '10s' is not a whole number of milliseconds",
+                                    "DB_IDLE_TIMEOUT (idleTimeout): 5000 ms", "DB_SOCKET_TIMEOUT (socketTimeout)")
+                            .doesNotContain("hunter2-secret");
+                    assertThat(e.troubleshootingSteps()).hasSize(6)
+                            .allSatisfy(step -> assertThat(step).doesNotContain("hunter2-secret"));
+                    assertThat(e.toString()).doesNotContain("hunter2-secret");
+                });
+    }
+
+    @Test
+    void aMissingUrlSaysHowToSetIt() {
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(Map.of()))
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DATABASE_URL (url): is not set")
+                .hasMessageContaining("DATABASE_URL=postgresql://");
+    }
+
+    @Test
+    void aValueHoldingThePasswordIsMaskedWhenEchoed() {
+        Map<String, String> env = Map.of("DATABASE_URL", "postgresql://app:Zq9-secretvalue@db/orders",
+                "DB_POOL_SIZE", "Zq9-secretvalue");
+
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(env))
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DB_POOL_SIZE: '****' is not a whole number")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Zq9-secretvalue"));
+    }
+
+    @Test
+    void builderValuesAreCheckedTheSameWay() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).poolSize(0).poolMinIdle(-1)
+                .connectionTimeout(Duration.ofMillis(100)).name("has space").build())
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DB_POOL_SIZE (poolSize): 0 is out of range; use a value from 1 to 1000")
+                .hasMessageContaining("DB_POOL_MIN_IDLE (poolMinIdle)")
+                .hasMessageContaining("DB_CONNECTION_TIMEOUT (connectionTimeout): 100 ms is out of range")
+                .hasMessageContaining("DB_POOL_NAME (name): 'has space' is not a valid name");
+    }
+
+    @Test
+    void minIdleDefaultsToThePoolSizeWhenThatIsSmaller() {
+        assertThat(DatabaseConfig.builder().url(URL).poolSize(1).build().poolMinIdle()).isEqualTo(1);
+    }
+
+    @Test
+    void probeTimeoutNeverExceedsTheConnectionTimeout() {
+        DatabaseConfig c = DatabaseConfig.builder().url(URL).connectionTimeout(Duration.ofMillis(500)).build();
+
+        assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void toStringShowsSettingsButNotThePassword() {
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL));
+
+        assertThat(c.toString()).contains("db.example.com", "orders", "poolSize=10")
+                .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
+        assertThat(c.sanitizedUrl()).doesNotContain("s3cr");
+    }
+}

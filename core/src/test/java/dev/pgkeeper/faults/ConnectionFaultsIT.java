@@ -1,0 +1,290 @@
+package dev.pgkeeper.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgkeeper.ConnectionEvent;
+import dev.pgkeeper.ConnectionManager;
+import dev.pgkeeper.ConnectionPhase;
+import dev.pgkeeper.ConnectionResult;
+import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.DatabaseHealthResult;
+import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.HealthStatus;
+import dev.pgkeeper.TestConfigs;
+import dev.pgkeeper.testing.Await;
+import dev.pgkeeper.testing.Jdbc;
+import dev.pgkeeper.testing.TestThreads;
+import dev.pgkeeper.testing.PrivateServer;
+import dev.pgkeeper.testing.TcpProxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manager against a private PostgreSQL that the tests stop, restart and hide behind a broken network.
+ */
+@Tag("private-server")
+class ConnectionFaultsIT {
+
+    private static PrivateServer server;
+    private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+    private ConnectionManager manager;
+
+    @BeforeAll
+    static void startServer() {
+        server = PrivateServer.startNew();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (manager != null) {
+            manager.disconnect();
+            TestThreads.assertNoPgkeeperThreads();
+        }
+        server.start(); // a test that stopped it leaves it running for the next
+    }
+
+    private ConnectionManager manager(DatabaseConfig.Builder config) {
+        manager = ConnectionManager.create(config.build());
+        manager.addListener(events::add);
+        return manager;
+    }
+
+    private DatabaseConfig.Builder config() {
+        return TestConfigs.forUrl(server.admin("postgres").url());
+    }
+
+    @Test
+    void serverDownAtStartRetriesWithBackoffThenTheLoopConnectsOnceItStarts() throws SQLException {
+        server.stop();
+        manager(config().maxRetries(2).retryBaseDelay(Duration.ofMillis(50)).reconnectInterval(Duration.ofMillis(300)));
+
+        ConnectionResult result = manager.initializeConnection();
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.attempts()).isEqualTo(3);
+        assertThat(result.error().code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.RECONNECTING);
+        assertThat(manager.getConnectionStatus().reconnectScheduled()).isTrue();
+        assertThat(events).extracting(ConnectionEvent::type, ConnectionEvent::nextDelay).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(50)),
+                org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(100)),
+                org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(300)));
+
+        server.start();
+
+        // No calls are made: only the reconnect loop can connect.
+        Await.until("the reconnect loop connects", Duration.ofSeconds(10), manager::isConnected);
+        assertThat(events).extracting(ConnectionEvent::type).contains(ConnectionEvent.Type.CONNECTED);
+        assertThat(manager.getConnectionStatus().lastErrorCode()).isNull();
+        assertThat(manager.getConnectionStatus().retryCount()).isZero();
+        assertThat(Jdbc.selectOne(manager.dataSource())).isEqualTo(1);
+    }
+
+    @Test
+    void whileTheServerIsDownCallsFailFastAndTheNextCallAfterItReturnsSucceeds() throws Exception {
+        manager(config());
+        assertThat(manager.initializeConnection().success()).isTrue();
+        DataSource ds = manager.dataSource();
+        Jdbc.selectOne(ds);
+
+        server.stop();
+        Await.until("the loss is noticed", Duration.ofSeconds(10), () -> {
+            try {
+                Jdbc.selectOne(ds);
+            } catch (SQLException e) {
+                // the first calls may fail on stale connections; that is how the loss is noticed
+            }
+            return manager.getConnectionStatus().phase() == ConnectionPhase.RECONNECTING;
+        });
+
+        long connectionTimeoutNanos = manager.config().connectionTimeout().toNanos();
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Jdbc.selectOne(ds))
+                    .isInstanceOf(SQLTransientConnectionException.class)
+                    .satisfies(e -> assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.NETWORK_ERROR));
+            long took = System.nanoTime() - start;
+            assertThat(took).as("a call while the server is known to be down fails well under the %d ms"
+                    + " connection timeout", connectionTimeoutNanos / 1_000_000).isLessThan(connectionTimeoutNanos / 4);
+        }
+        DatabaseHealthResult down = manager.checkHealth();
+        assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
+        assertThat(down.errorCode()).isEqualTo(ErrorCode.NETWORK_ERROR);
+
+        server.start();
+        Thread.sleep(manager.config().probeInterval().toMillis()); // let the probe interval pass since the last probe
+
+        assertThat(Jdbc.selectOne(ds)).as("the first call after the server is back").isEqualTo(1);
+        assertThat(manager.isConnected()).isTrue();
+        assertThat(events).extracting(ConnectionEvent::type)
+                .containsSubsequence(ConnectionEvent.Type.CONNECTION_LOST, ConnectionEvent.Type.CONNECTED);
+    }
+
+    @Test
+    void aRestartWhileConnectedIsNoticedAndQueriesSucceedAgain() throws Exception {
+        manager(config());
+        manager.initializeConnection();
+        DataSource ds = manager.dataSource();
+        Jdbc.selectOne(ds);
+
+        server.restart();
+
+        List<ErrorCode> failures = new ArrayList<>();
+        Await.until("queries succeed again", Duration.ofSeconds(10), () -> {
+            try {
+                return Jdbc.selectOne(ds) == 1;
+            } catch (SQLException e) {
+                failures.add(manager.categorize(e).code());
+                return false;
+            }
+        });
+        assertThat(failures).as("failures are categorized temporary").allMatch(ErrorCode::isTemporary);
+        assertThat(failures).as("at most the stale connections fail").hasSizeLessThanOrEqualTo(4);
+        assertThat(manager.isConnected()).isTrue();
+    }
+
+    @Test
+    void anIdleRestartIsNoticedByTheLivenessProbeBeforeAnyCallFails() throws Exception {
+        manager(config().reconnectInterval(Duration.ofMillis(200)));
+        manager.initializeConnection();
+        DataSource ds = manager.dataSource();
+        Jdbc.selectOne(ds);
+        events.clear();
+
+        server.restart();
+        Await.until("the probe replaces the pool", Duration.ofSeconds(10),
+                () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.CONNECTED));
+
+        assertThat(Jdbc.selectOne(ds)).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongPasswordIsAuthFailedAndNotRetried() {
+        var app = server.createLoginRole("pgk_auth", "right-Pa55word", "postgres");
+        manager(TestConfigs.forUrl(app.as("pgk_auth", "wrong-Pa55word").url()).maxRetries(3));
+
+        ConnectionResult result = manager.initializeConnection();
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.error().code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        assertThat(result.error().isTemporary()).isFalse();
+        assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.FAILED);
+        assertThat(manager.getConnectionStatus().reconnectScheduled()).isFalse();
+        assertThat(events).extracting(ConnectionEvent::type).containsExactly(ConnectionEvent.Type.FAILED);
+        assertThatThrownBy(() -> manager.dataSource().getConnection())
+                .hasCauseInstanceOf(DatabaseError.class)
+                .satisfies(e -> assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.AUTH_FAILED));
+    }
+
+    @Test
+    void aClosedPortIsANetworkError() {
+        manager(TestConfigs.forUrl("postgresql://postgres@127.0.0.1:" + PrivateServer.freePort() + "/postgres").maxRetries(0));
+
+        ConnectionResult result = manager.initializeConnection();
+
+        assertThat(result.error().code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        assertThat(result.error().isTemporary()).isTrue();
+        assertThat(result.error().troubleshootingSteps()).isNotEmpty();
+    }
+
+    @Test
+    void anUnknownHostIsADnsError() {
+        manager(TestConfigs.forUrl("postgresql://postgres@no-such-host.invalid:5432/postgres").maxRetries(0));
+
+        assertThat(manager.initializeConnection().error().code()).isEqualTo(ErrorCode.DNS_ERROR);
+    }
+
+    @Test
+    void aMissingDatabaseIsDatabaseNotFound() {
+        manager(TestConfigs.forUrl(server.admin("no_such_database").url()).maxRetries(3));
+
+        ConnectionResult result = manager.initializeConnection();
+
+        assertThat(result.error().code()).isEqualTo(ErrorCode.DATABASE_NOT_FOUND);
+        assertThat(result.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void requiringSslFromAServerWithoutSslIsAnSslError() {
+        manager(TestConfigs.forUrl(server.admin("postgres").url() + "?sslmode=require").maxRetries(2));
+
+        ConnectionResult result = manager.initializeConnection();
+
+        assertThat(result.error().code()).isEqualTo(ErrorCode.SSL_ERROR);
+        assertThat(result.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void moreBorrowersThanConnectionsIsPoolExhausted() throws Exception {
+        manager(config().poolSize(2).connectionTimeout(Duration.ofMillis(600)));
+        manager.initializeConnection();
+        DataSource ds = manager.dataSource();
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            assertThatThrownBy(ds::getConnection)
+                    .isInstanceOf(SQLTransientConnectionException.class)
+                    .satisfies(e -> assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.POOL_EXHAUSTED));
+            assertThat(manager.isConnected()).as("exhaustion is not an outage").isTrue();
+        }
+        assertThat(Jdbc.selectOne(ds)).isEqualTo(1);
+    }
+
+    @Test
+    void disconnectReturnsWithinItsBoundWhileAConnectionIsBusyAndThePoolHangs() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(server.host(), server.port())) {
+            String url = "postgresql://postgres@127.0.0.1:" + proxy.port() + "/postgres";
+            manager(TestConfigs.forUrl(url).poolSize(3).disconnectTimeout(Duration.ofSeconds(1))
+                    .connectionTimeout(Duration.ofSeconds(3)));
+            manager.initializeConnection();
+            DataSource ds = manager.dataSource();
+            ExecutorService users = Executors.newFixedThreadPool(3);
+            try {
+                Future<?> busy = users.submit(() -> Jdbc.sleepInDatabase(ds, 30));
+                Await.until("the query is running", Duration.ofSeconds(5),
+                        () -> manager.getConnectionStatus().pool().active() == 1);
+                // Black-hole the network so the pool's connection adder hangs in a handshake: this is what
+                // makes HikariCP's own shutdown wait.
+                proxy.mode(TcpProxy.Mode.BLACK_HOLE);
+                users.submit(() -> Jdbc.selectOne(ds));
+                users.submit(() -> Jdbc.selectOne(ds));
+                Thread.sleep(300);
+
+                long start = System.nanoTime();
+                manager.disconnect();
+                long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+                assertThat(tookMillis).as("disconnect() is bounded by DB_DISCONNECT_TIMEOUT (1000 ms)")
+                        .isLessThan(1000 + 500);
+                assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.DISCONNECTED);
+                assertThat(busy).failsWithin(Duration.ofSeconds(5));
+                // The pool's close goes on in the background until the adder's handshake times out.
+                TestThreads.assertNoPgkeeperThreads(manager.config().connectionTimeout().plusSeconds(3));
+            } finally {
+                users.shutdownNow();
+                proxy.mode(TcpProxy.Mode.FORWARD);
+            }
+        }
+    }
+}
