@@ -1,6 +1,7 @@
 package dev.pgkeeper;
 
 import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.failsafe.spi.Scheduler;
 import dev.pgkeeper.internal.Backoff;
@@ -9,43 +10,42 @@ import dev.pgkeeper.internal.ConnectionState;
 import dev.pgkeeper.internal.ConnectionTarget;
 import dev.pgkeeper.internal.DriverSettings;
 import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.EventDispatcher;
 import dev.pgkeeper.internal.HealthChecker;
 import dev.pgkeeper.internal.ManagedDataSource;
 import dev.pgkeeper.internal.ManagedPool;
 import dev.pgkeeper.internal.ManagerThreads;
+import dev.pgkeeper.internal.PoolRetirement;
 import dev.pgkeeper.internal.ProbeResult;
 import dev.pgkeeper.internal.Prober;
+import dev.pgkeeper.internal.ReconnectLoop;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -56,22 +56,29 @@ import org.apache.logging.log4j.Logger;
  *
  * <h2>Life cycle</h2>
  * <ol>
- *   <li>{@link #initializeConnection()} proves connectivity with a real round trip. Temporary failures
- *       are retried {@code DB_MAX_RETRIES} times, the delay before retry <i>i</i> being
- *       {@code DB_RETRY_BASE_DELAY * 2^(i-1)}; permanent ones (wrong password, missing database, SSL) are
- *       not. It never throws because the server is down: the result says what happened.</li>
- *   <li>Once connected, {@link #dataSource()} lends pooled connections. A connection-level failure seen on
- *       any pooled connection, or a liveness probe every {@code DB_RECONNECT_INTERVAL}, makes the manager
- *       probe the server directly. If the server is unreachable the manager enters
- *       {@link ConnectionPhase#RECONNECTING}; if it restarted, the pool is replaced at once.</li>
- *   <li>While reconnecting, calls fail fast with a temporary {@link DatabaseError} instead of blocking the
- *       connection timeout; at most one call per {@code DB_PROBE_INTERVAL} probes the server on its own
- *       thread, and the reconnect loop tries every {@code DB_RECONNECT_INTERVAL} even without traffic.
- *       The first successful probe installs a fresh pool, so work resumes without waiting for HikariCP's
- *       connection-adder backoff.</li>
- *   <li>{@link #disconnect()} returns within {@code DB_DISCONNECT_TIMEOUT}, even when the pool hangs, and
- *       leaves no pgkeeper thread behind. {@link #initializeConnection()} may be called again afterwards.</li>
+ *   <li>{@link #initializeConnection()} proves connectivity with a real round trip on a new connection made
+ *       with the pool's own settings. Temporary failures are retried {@code DB_MAX_RETRIES} times, the delay
+ *       before retry <i>i</i> being {@code DB_RETRY_BASE_DELAY * 2^(i-1)}; permanent ones (wrong password,
+ *       missing database, SSL) are not. It never throws because the server is down: the result says what
+ *       happened.</li>
+ *   <li>Once connected, {@link #dataSource()} lends pooled connections. A connection-level failure on any
+ *       pooled connection (SQLState class 08, 57P01–57P03), a failed attempt of the pool to open one, or the
+ *       liveness probe every {@code DB_RECONNECT_INTERVAL} makes the manager probe the server directly. If
+ *       it is unreachable the manager enters {@link ConnectionPhase#RECONNECTING}; if it restarted (a new
+ *       {@code pg_postmaster_start_time()}, checked when the URL names one host), the pool is replaced at
+ *       once.</li>
+ *   <li>While reconnecting, calls fail fast with a temporary {@link DatabaseError} instead of waiting for the
+ *       connection timeout. At most one call per {@code DB_PROBE_INTERVAL} probes the server on its own
+ *       thread (bounded by {@code DB_PROBE_TIMEOUT}), and the reconnect loop tries every
+ *       {@code DB_RECONNECT_INTERVAL} even without traffic. The first successful probe installs a fresh
+ *       pool, so work resumes without waiting for HikariCP's connection-adder backoff. A permanent failure
+ *       found while reconnecting (the password was changed) ends the loop in
+ *       {@link ConnectionPhase#FAILED}.</li>
+ *   <li>{@link #disconnect()} returns within {@code DB_DISCONNECT_TIMEOUT}. {@link #initializeConnection()}
+ *       may be called again afterwards.</li>
  * </ol>
+ * Calls that were already waiting for a pooled connection when an outage is detected keep waiting, at most
+ * the connection timeout, as HikariCP's fair queue has it.
  *
  * <p>The password never reaches a log line, an exception message, a status or a health record, and it is
  * never put into the JDBC URL (pgjdbc logs that URL).
@@ -82,8 +89,13 @@ import org.apache.logging.log4j.Logger;
 public final class ConnectionManager implements AutoCloseable {
 
     private static final Logger LOG = LogManager.getLogger(ConnectionManager.class);
-    private static final Duration RETIRE_GRACE = Duration.ofSeconds(30);
-    private static final long RETIRE_POLL_MILLIS = 100;
+    /**
+     * How long a pool replaced because of an outage or a restart may keep lent connections before they are
+     * aborted; its connections point at a server that went away, so they are dead or about to be.
+     */
+    private static final Duration LOST_POOL_GRACE = Duration.ofSeconds(30);
+    /** Upper bound of the pool check that confirms a failed liveness probe. */
+    private static final long POOL_CHECK_MILLIS = 500;
 
     /** Where {@link #getInstance()} takes its configuration; replaced only by tests. */
     static volatile Supplier<DatabaseConfig> instanceConfig = DatabaseConfig::fromEnvironment;
@@ -99,19 +111,23 @@ public final class ConnectionManager implements AutoCloseable {
     private final Clock clock;
 
     private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.initial());
-    /** Held while a connection attempt builds and installs a pool: one attempt at a time. */
+    /** Held while a connection attempt probes and installs a pool, and while a loss is verified. */
     private final ReentrantLock connectLock = new ReentrantLock();
     private final AtomicLong poolGenerations = new AtomicLong();
     private final AtomicLong lastCallerProbe = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
     private final AtomicBoolean lossCheckQueued = new AtomicBoolean();
-    private final List<ConnectionListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<ManagedPool> retiring = ConcurrentHashMap.newKeySet();
+    private final EventDispatcher events = new EventDispatcher();
+    private final PoolRetirement retirement = new PoolRetirement(this::closeInBackground);
+    private final ReconnectLoop loop = new ReconnectLoop();
 
-    // Guarded by "this". Lock order: connectLock before this.
-    private ManagerThreads threads;
+    /**
+     * Guards the fields below. Lock order: {@link #connectLock} before this. Nothing that can block, cancel
+     * or complete a future, or call a listener runs while it is held.
+     */
+    private final Object lifecycle = new Object();
+    private volatile ManagerThreads threads;
     private CompletableFuture<ConnectionResult> initialization;
     private Future<?> initializationRetries;
-    private ScheduledFuture<?> watchdog;
 
     ConnectionManager(DatabaseConfig config, Scheduler retrySchedulerOverride, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -180,13 +196,13 @@ public final class ConnectionManager implements AutoCloseable {
     // Connecting
 
     /**
-     * Connects, retrying temporary failures with exponential backoff, and proves the connection with
-     * {@code SELECT 1} through the pool.
+     * Connects, retrying temporary failures with exponential backoff. Connectivity is proven by a real
+     * round trip on a new connection made with the pool's settings; the pool then fills in the background.
      *
      * <p>When already connected this returns a success at once without any I/O. Concurrent callers share
      * one attempt. When the retries are used up on a temporary failure, the reconnect loop takes over and
-     * the manager connects on its own once the server is back; on a permanent failure nothing more is
-     * tried until this method or {@link #reconnect()} is called again.
+     * the manager connects on its own once the server is back; on a permanent failure nothing more is tried
+     * until this method or {@link #reconnect()} is called again.
      *
      * @return the outcome; never {@code null}
      */
@@ -208,69 +224,86 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /**
-     * Builds a fresh pool and swaps it in behind the same {@link #dataSource()}; the old pool finishes
-     * the work lent from it and is then closed. One attempt, bounded by the connection timeout; when it
-     * fails, a working pool is kept. Before {@link #initializeConnection()} (or after
-     * {@link #disconnect()}) this behaves like {@link #initializeConnection()}.
+     * Builds a fresh pool behind the same {@link #dataSource()} after probing the server. Connections lent
+     * from the old pool keep working; it is closed when the last of them comes back (or at
+     * {@link #disconnect()}). When the attempt fails, a working pool is kept. Takes at most about twice the
+     * connection timeout (waiting for an attempt already running, then probing). Before
+     * {@link #initializeConnection()}, or after {@link #disconnect()}, this behaves like
+     * {@link #initializeConnection()}.
      *
      * @return the outcome; never {@code null}
      */
     public ConnectionResult reconnect() {
-        ConnectionPhase phase = state.get().phase();
-        if (phase == ConnectionPhase.NOT_INITIALIZED || phase == ConnectionPhase.DISCONNECTED) {
+        if (isIdle(state.get())) {
             return initializeConnection();
         }
         long start = System.nanoTime();
-        connectLock.lock();
+        try {
+            if (!connectLock.tryLock(config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                return ConnectionResult.failed(0, since(start), new DatabaseError(ErrorCode.UNKNOWN_ERROR,
+                        "Another connection attempt to " + target.hosts() + " is still running; try again later"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ConnectionResult.failed(0, since(start), new DatabaseError(ErrorCode.UNKNOWN_ERROR,
+                    "Interrupted while waiting to reconnect to " + target.hosts()));
+        }
         try {
             ConnectionState s = state.get();
-            if (s.phase() == ConnectionPhase.DISCONNECTED) {
-                return ConnectionResult.failed(1, since(start), disconnectedError());
+            if (isIdle(s)) {
+                return ConnectionResult.failed(0, since(start), disconnectedError());
             }
-            connect(s.session(), config.connectionTimeout());
-            return ConnectionResult.connected(1, since(start));
+            ProbeResult probe = probe(s.session(), config.connectionTimeout());
+            installPool(s.session(), probe, null);
         } catch (DatabaseError e) {
-            LOG.warn("Reconnect to {} failed: {}", target.hosts(), e.getMessage());
+            LOG.warn("Reconnect to {} failed: {} [{}]", target.hosts(), e.getMessage(), e.code());
             return ConnectionResult.failed(1, since(start), e);
         } finally {
             connectLock.unlock();
         }
+        stopInitializationRetries();
+        return ConnectionResult.connected(1, since(start));
     }
 
-    private synchronized CompletableFuture<ConnectionResult> startInitialization() {
-        if (initialization != null && !initialization.isDone()) {
-            return initialization;
-        }
-        ConnectionState current = state.get();
-        if (current.phase() == ConnectionPhase.CONNECTED) {
-            return CompletableFuture.completedFuture(ConnectionResult.connected(0, Duration.ZERO));
-        }
-        if (threads == null) {
-            threads = new ManagerThreads(config.name());
-        }
-        cancelWatchdog();
-        long session = current.phase() == ConnectionPhase.NOT_INITIALIZED
-                || current.phase() == ConnectionPhase.DISCONNECTED ? current.session() + 1 : current.session();
-        update(s -> s.phase() == ConnectionPhase.CONNECTED ? s : s.connecting(session));
-
+    private CompletableFuture<ConnectionResult> startInitialization() {
         CompletableFuture<ConnectionResult> result = new CompletableFuture<>();
+        CompletableFuture<ConnectionState> run;
         AtomicInteger attempts = new AtomicInteger();
         long start = System.nanoTime();
-        RetryPolicy<ConnectionState> retries = RetryPolicy.<ConnectionState>builder()
-                .handleIf(e -> e instanceof DatabaseError d && d.isTemporary())
-                .withMaxRetries(config.maxRetries())
-                .withDelayFn(ctx -> Backoff.delayBeforeRetry(config.retryBaseDelay(), ctx.getAttemptCount()))
-                .onRetryScheduled(e -> retryScheduled((DatabaseError) e.getLastException(), e.getDelay()))
-                .build();
-        Scheduler scheduler = retrySchedulerOverride != null
-                ? retrySchedulerOverride : Scheduler.of(threads.scheduler());
-        LOG.info("Connecting to {} (up to {} retries)", config.sanitizedUrl(), config.maxRetries());
-        CompletableFuture<ConnectionState> run = Failsafe.with(retries).with(scheduler).getAsync(() -> {
-            attempts.incrementAndGet();
-            return attemptInitialConnection(session);
-        });
-        initialization = result;
-        initializationRetries = run;
+        long session;
+        synchronized (lifecycle) {
+            if (initialization != null && !initialization.isDone()) {
+                return initialization;
+            }
+            ConnectionState current = state.get();
+            if (current.phase() == ConnectionPhase.CONNECTED) {
+                return CompletableFuture.completedFuture(ConnectionResult.connected(0, Duration.ZERO));
+            }
+            ManagerThreads t = threads;
+            if (t == null) {
+                t = new ManagerThreads(config.name());
+                threads = t;
+                loop.start(t.scheduler(), config.reconnectInterval(), this::tick);
+            }
+            session = isIdle(current) ? current.session() + 1 : current.session();
+            state.updateAndGet(s -> s.phase() == ConnectionPhase.CONNECTED ? s : s.connecting(session));
+            RetryPolicy<ConnectionState> retries = RetryPolicy.<ConnectionState>builder()
+                    .handleIf(e -> e instanceof DatabaseError d && d.isTemporary())
+                    .withMaxRetries(config.maxRetries())
+                    .withDelayFn(ctx -> Backoff.delayBeforeRetry(config.retryBaseDelay(), ctx.getAttemptCount()))
+                    .onRetryScheduled(e -> retryScheduled((DatabaseError) e.getLastException(), e.getDelay()))
+                    .build();
+            Scheduler scheduler = retrySchedulerOverride != null
+                    ? retrySchedulerOverride : Scheduler.of(t.scheduler());
+            LOG.info("Connecting to {} (up to {} retries)", config.sanitizedUrl(), config.maxRetries());
+            run = Failsafe.with(retries).with(scheduler).getAsync(() -> {
+                attempts.incrementAndGet();
+                return attemptInitialConnection(session);
+            });
+            initialization = result;
+            initializationRetries = run;
+        }
+        // Registered outside the lock: the callback may run at once, on this thread.
         run.whenComplete((s, error) -> finishInitialization(result, session, attempts.get(), since(start), error));
         return result;
     }
@@ -279,196 +312,188 @@ public final class ConnectionManager implements AutoCloseable {
         connectLock.lock();
         try {
             ConnectionState s = state.get();
-            if (s.session() != session || s.phase() == ConnectionPhase.DISCONNECTED) {
+            if (s.session() != session || isIdle(s)) {
                 throw disconnectedError();
             }
-            return s.phase() == ConnectionPhase.CONNECTED ? s : connect(session, config.connectionTimeout());
+            return s.phase() == ConnectionPhase.CONNECTED ? s : installPool(session, probe(session, config.connectionTimeout()), null);
         } finally {
             connectLock.unlock();
         }
     }
 
     private void retryScheduled(DatabaseError error, Duration delay) {
-        ConnectionState s = state.get();
-        LOG.warn("Connection attempt {} to {} failed: {} [{}]; retrying in {} ms", s.retryCount(), target.hosts(),
+        int attempt = state.get().retryCount();
+        LOG.warn("Connection attempt {} to {} failed: {} [{}]; retrying in {} ms", attempt, target.hosts(),
                 error.getMessage(), error.code(), delay.toMillis());
-        notifyListeners(ConnectionEvent.Type.RETRYING, s.retryCount(), delay, error);
-    }
-
-    private void finishInitialization(CompletableFuture<ConnectionResult> result, long session, int attempts,
-                                      Duration took, Throwable error) {
-        if (error == null) {
-            result.complete(ConnectionResult.connected(attempts, took));
-            return;
-        }
-        DatabaseError cause = error instanceof CancellationException ? disconnectedError() : categorize(unwrap(error));
-        synchronized (this) {
-            ConnectionState s = state.get();
-            if (s.phase() == ConnectionPhase.CONNECTED && s.session() == session) {
-                result.complete(ConnectionResult.connected(attempts, took));
-                return;
-            }
-            if (s.session() == session && s.phase() == ConnectionPhase.CONNECTING) {
-                if (cause.isTemporary()) {
-                    update(x -> x.session() == session && x.phase() == ConnectionPhase.CONNECTING
-                            ? x.reconnecting(cause) : x);
-                    startWatchdog();
-                    LOG.warn("Could not connect to {} after {} attempts: {} [{}]; the reconnect loop tries every {} ms",
-                            target.hosts(), attempts, cause.getMessage(), cause.code(),
-                            config.reconnectInterval().toMillis());
-                    notifyListeners(ConnectionEvent.Type.RETRYING, state.get().retryCount(),
-                            config.reconnectInterval(), cause);
-                } else {
-                    update(x -> x.session() == session && x.phase() == ConnectionPhase.CONNECTING
-                            ? x.failed(cause) : x);
-                    LOG.error("Could not connect to {}: {} [{}], not retried. Steps: {}", target.hosts(),
-                            cause.getMessage(), cause.code(), String.join(" | ", cause.troubleshootingSteps()));
-                    notifyListeners(ConnectionEvent.Type.FAILED, 0, null, cause);
-                }
-            }
-        }
-        result.complete(ConnectionResult.failed(attempts, took, cause));
+        publish(ConnectionEvent.Type.RETRYING, attempt, delay, error);
     }
 
     /**
-     * One attempt: probe the server directly, then build a pool, prove it with {@code SELECT 1} and install
-     * it. The caller holds {@link #connectLock}.
-     *
-     * @throws DatabaseError the categorized failure, already recorded in the state
+     * Runs when the retry sequence ends, inside Failsafe's completion (which holds its future's monitor):
+     * so it only updates the state with CAS, publishes events asynchronously and completes the result.
      */
-    private ConnectionState connect(long session, Duration probeBound) {
-        ProbeResult probe;
-        try {
-            probe = prober.probe(probeBound);
-        } catch (DatabaseError e) {
-            recordFailure(session, e);
-            throw e;
+    private void finishInitialization(CompletableFuture<ConnectionResult> result, long session, int attempts,
+                                      Duration took, Throwable error) {
+        ConnectionResult outcome;
+        ConnectionState now = state.get();
+        if (error == null || (now.session() == session && now.phase() == ConnectionPhase.CONNECTED)) {
+            outcome = ConnectionResult.connected(attempts, took);
+        } else {
+            DatabaseError cause = error instanceof CancellationException ? disconnectedError() : categorize(unwrap(error));
+            ConnectionState before = state.getAndUpdate(s -> s.session() == session
+                    && s.phase() == ConnectionPhase.CONNECTING ? (cause.isTemporary() ? s.reconnecting(cause) : s.failed(cause)) : s);
+            if (before.session() == session && before.phase() == ConnectionPhase.CONNECTING) {
+                if (cause.isTemporary()) {
+                    LOG.warn("Could not connect to {} after {} attempts: {} [{}]; the reconnect loop tries every {} ms",
+                            target.hosts(), attempts, cause.getMessage(), cause.code(),
+                            config.reconnectInterval().toMillis());
+                    publish(ConnectionEvent.Type.RETRYING, before.retryCount(), config.reconnectInterval(), cause);
+                } else {
+                    logPermanentFailure(cause);
+                    publish(ConnectionEvent.Type.FAILED, 0, null, cause);
+                }
+            }
+            outcome = ConnectionResult.failed(attempts, took, cause);
         }
-        return installPool(session, probe);
+        result.complete(outcome);
     }
 
-    private ConnectionState installPool(long session, ProbeResult probe) {
-        long generation = poolGenerations.incrementAndGet();
-        ManagedPool pool = ManagedPool.start(config, driver, generation,
-                new ConnectionFailureObserver(() -> suspectConnectionLoss(generation)));
-        try (Connection c = pool.borrow(config.connectionTimeout().toMillis());
-             Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
-        } catch (SQLException | RuntimeException e) {
-            closeInBackground(pool);
-            DatabaseError error = categorize(e);
-            recordFailure(session, error);
-            throw error;
+    /** Probes the server; a failure is recorded in the state. Caller holds {@link #connectLock}. */
+    private ProbeResult probe(long session, Duration bound) {
+        try {
+            return prober.probe(bound);
+        } catch (DatabaseError e) {
+            state.updateAndGet(s -> s.session() == session && s.isTryingToConnect() ? s.attemptFailed(e) : s);
+            throw e;
         }
+    }
+
+    /**
+     * Builds a pool for a server that just answered {@code probe} and installs it; never blocks on the
+     * network. Caller holds {@link #connectLock}.
+     *
+     * @param graceForPrevious how long the replaced pool may keep lent connections, {@code null} for as long
+     *                         as they are used
+     * @throws DatabaseError NOT_INITIALIZED when the manager was disconnected meanwhile
+     */
+    private ConnectionState installPool(long session, ProbeResult probe, Duration graceForPrevious) {
+        long generation = poolGenerations.incrementAndGet();
+        ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspectConnectionLoss(generation));
         ConnectionState previous;
         ConnectionState next;
         do {
             previous = state.get();
-            if (previous.session() != session || previous.phase() == ConnectionPhase.DISCONNECTED) {
+            if (previous.session() != session || isIdle(previous)) {
                 closeInBackground(pool);
                 throw disconnectedError();
             }
             next = previous.connected(pool, clock.instant(), probe.serverStartedAt());
         } while (!state.compareAndSet(previous, next));
         if (previous.pool() != null) {
-            retire(previous.pool());
+            retirement.retire(previous.pool(), graceForPrevious, scheduler());
         }
         LOG.info("Connected to {} through pool {} (server started {})", config.sanitizedUrl(), pool.name(),
                 probe.serverStartedAt());
-        synchronized (this) {
-            startWatchdog();
-        }
-        notifyListeners(ConnectionEvent.Type.CONNECTED, 0, null, null);
+        publish(ConnectionEvent.Type.CONNECTED, 0, null, null);
         return next;
     }
 
-    private void recordFailure(long session, DatabaseError error) {
-        update(s -> s.session() == session && s.isTryingToConnect() ? s.attemptFailed(error) : s);
+    /** Another path connected while initializeConnection() waits between retries: end its schedule early. */
+    private void stopInitializationRetries() {
+        Future<?> retries;
+        synchronized (lifecycle) {
+            retries = initializationRetries;
+        }
+        if (retries != null && !retries.isDone()) {
+            retries.cancel(false); // finishInitialization then reports the success to the waiting callers
+        }
+    }
+
+    /** A permanent failure while reconnecting: stop trying, as initializeConnection() would. */
+    private void giveUp(long session, DatabaseError error) {
+        ConnectionState before = state.getAndUpdate(s -> s.session() == session
+                && s.phase() == ConnectionPhase.RECONNECTING ? s.failed(error) : s);
+        if (before.session() == session && before.phase() == ConnectionPhase.RECONNECTING) {
+            logPermanentFailure(error);
+            publish(ConnectionEvent.Type.FAILED, 0, null, error);
+        }
+    }
+
+    private void logPermanentFailure(DatabaseError error) {
+        LOG.error("Could not connect to {}: {} [{}], not retried. Steps: {}", target.hosts(), error.getMessage(),
+                error.code(), String.join(" | ", error.troubleshootingSteps()));
     }
 
     // ---------------------------------------------------------------------------------------------
     // Watching: the reconnect loop while unreachable, liveness probes while connected
 
-    /** (Re)starts the one periodic task that fits the phase. Caller holds "this". */
-    private void startWatchdog() {
-        cancelWatchdog();
-        if (threads == null) {
-            return;
-        }
-        long interval = config.reconnectInterval().toMillis();
-        Runnable task = state.get().phase() == ConnectionPhase.CONNECTED ? this::livenessTick : this::reconnectTick;
-        try {
-            watchdog = threads.scheduler().scheduleWithFixedDelay(task, interval, interval, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Not scheduling the watchdog: the manager is shutting down");
-        }
-    }
-
-    private void cancelWatchdog() {
-        if (watchdog != null) {
-            watchdog.cancel(false);
-            watchdog = null;
+    private void tick() {
+        ConnectionState s = state.get();
+        if (s.phase() == ConnectionPhase.RECONNECTING) {
+            reconnectTick();
+        } else if (s.phase() == ConnectionPhase.CONNECTED) {
+            verifyConnection(s.generation(), false);
         }
     }
 
     private void reconnectTick() {
         connectLock.lock();
+        long session = -1;
         try {
             ConnectionState s = state.get();
             if (s.phase() != ConnectionPhase.RECONNECTING) {
                 return;
             }
-            connect(s.session(), config.connectionTimeout());
+            session = s.session();
+            installPool(session, probe(session, config.connectionTimeout()), null);
         } catch (DatabaseError e) {
-            ConnectionState s = state.get();
-            LOG.warn("Reconnect attempt {} to {} failed: {} [{}]; next in {} ms", s.retryCount(), target.hosts(),
-                    e.getMessage(), e.code(), config.reconnectInterval().toMillis());
-            notifyListeners(ConnectionEvent.Type.RETRYING, s.retryCount(), config.reconnectInterval(), e);
-        } catch (RuntimeException e) {
-            LOG.error("Unexpected failure in the reconnect loop of {}", target.hosts(), e);
+            if (e.isTemporary()) {
+                int attempt = state.get().retryCount();
+                LOG.warn("Reconnect attempt {} to {} failed: {} [{}]; next in {} ms", attempt, target.hosts(),
+                        e.getMessage(), e.code(), config.reconnectInterval().toMillis());
+                publish(ConnectionEvent.Type.RETRYING, attempt, config.reconnectInterval(), e);
+            } else {
+                giveUp(session, e);
+            }
         } finally {
             connectLock.unlock();
         }
     }
 
-    private void livenessTick() {
-        try {
-            verifyConnection(state.get().generation());
-        } catch (RuntimeException e) {
-            LOG.error("Unexpected failure in the liveness probe of {}", target.hosts(), e);
-        }
-    }
-
     /**
-     * A pooled connection failed in a way that suggests the server is gone. Checks once, on the scheduler,
-     * however many connections report it at the same moment.
+     * A pooled connection failed in a way that suggests the server is gone, or the pool could not open one.
+     * Called on application and HikariCP threads, possibly many at once: it only queues one check.
      */
     private void suspectConnectionLoss(long generation) {
         ConnectionState s = state.get();
-        if (s.phase() != ConnectionPhase.CONNECTED || s.generation() != generation
+        ManagerThreads t = threads;
+        if (t == null || s.phase() != ConnectionPhase.CONNECTED || s.generation() != generation
                 || !lossCheckQueued.compareAndSet(false, true)) {
             return;
-        }
-        ManagerThreads t;
-        synchronized (this) {
-            t = threads;
         }
         try {
             t.scheduler().execute(() -> {
                 lossCheckQueued.set(false);
-                verifyConnection(generation);
+                try {
+                    verifyConnection(generation, true);
+                } catch (RuntimeException e) {
+                    LOG.error("Unexpected failure while checking the connection to {}", target.hosts(), e);
+                }
             });
-        } catch (RejectedExecutionException | NullPointerException e) {
+        } catch (RejectedExecutionException e) {
             lossCheckQueued.set(false);
         }
     }
 
     /**
-     * Probes the server behind pool {@code generation}: unreachable means the connection is lost; a new
-     * start time means it restarted (or another host answers), so the pool is replaced before its stale
-     * connections fail one by one.
+     * Probes the server behind pool {@code generation}. Unreachable means the connection is lost; but when
+     * only the periodic probe failed and no pooled connection did, the pool gets the last word, so one slow
+     * login does not turn a working pool into an outage. A new start time means the server restarted, and
+     * the pool is replaced before its stale connections fail one by one.
+     *
+     * @param failureSeen whether a pooled connection or the pool itself reported a connection failure
      */
-    private void verifyConnection(long generation) {
+    private void verifyConnection(long generation, boolean failureSeen) {
         connectLock.lock();
         try {
             ConnectionState s = state.get();
@@ -479,41 +504,46 @@ public final class ConnectionManager implements AutoCloseable {
             try {
                 probe = prober.probe(config.probeTimeout());
             } catch (DatabaseError e) {
-                if (isUnreachable(e)) {
-                    connectionLost(s, e);
-                } else {
+                if (!isUnreachable(e)) {
                     LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), e.getMessage(), e.code());
+                } else if (!failureSeen && poolStillServes(s.pool())) {
+                    LOG.warn("Liveness probe of {} failed but pooled connections work; pool kept: {} [{}]",
+                            target.hosts(), e.getMessage(), e.code());
+                } else {
+                    connectionLost(s, e);
                 }
                 return;
             }
-            if (!probe.serverStartedAt().equals(s.serverStartedAt())) {
+            if (driver.singleHost() && !probe.serverStartedAt().equals(s.serverStartedAt())) {
                 LOG.warn("PostgreSQL at {} restarted (start time {} was {}); replacing pool {}", target.hosts(),
                         probe.serverStartedAt(), s.serverStartedAt(), s.pool().name());
-                try {
-                    installPool(s.session(), probe);
-                } catch (DatabaseError e) {
-                    if (isUnreachable(e)) {
-                        connectionLost(state.get(), e);
-                    }
-                }
+                installPool(s.session(), probe, LOST_POOL_GRACE);
             }
+        } catch (DatabaseError e) {
+            LOG.debug("Replacing the pool of {} was abandoned: {}", target.hosts(), e.getMessage());
         } finally {
             connectLock.unlock();
         }
     }
 
+    private boolean poolStillServes(ManagedPool pool) {
+        try (Connection c = pool.borrow(Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis()))) {
+            return c.isValid((int) Math.max(1, (config.probeTimeout().toMillis() + 999) / 1000));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     private void connectionLost(ConnectionState connected, DatabaseError error) {
-        if (!state.compareAndSet(connected, connected.reconnecting(error).attemptFailed(error))) {
+        if (connected.phase() != ConnectionPhase.CONNECTED || connected.pool() == null
+                || !state.compareAndSet(connected, connected.reconnecting(error).attemptFailed(error))) {
             return;
         }
-        retire(connected.pool());
-        synchronized (this) {
-            startWatchdog();
-        }
+        retirement.retire(connected.pool(), LOST_POOL_GRACE, scheduler());
         LOG.warn("Lost the connection to {}: {} [{}]; calls fail fast until a probe gets through, "
                         + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
                 config.reconnectInterval().toMillis());
-        notifyListeners(ConnectionEvent.Type.CONNECTION_LOST, 0, null, error);
+        publish(ConnectionEvent.Type.CONNECTION_LOST, 0, null, error);
     }
 
     private static boolean isUnreachable(DatabaseError e) {
@@ -528,10 +558,11 @@ public final class ConnectionManager implements AutoCloseable {
      * life: it survives {@link #reconnect()}, outages and even {@link #disconnect()} followed by
      * {@link #initializeConnection()}.
      *
-     * <p>Its {@code getConnection()} lends from the current pool. While the manager is
-     * {@link ConnectionPhase#RECONNECTING} it fails fast with a {@link SQLTransientConnectionException}
-     * whose cause is a temporary {@link DatabaseError}; after {@link #disconnect()} or a permanent failure it
-     * throws a {@link SQLNonTransientConnectionException} whose cause says why.
+     * <p>Its {@code getConnection()} lends from the current pool, waiting at most the connection timeout.
+     * While the manager is {@link ConnectionPhase#RECONNECTING} it fails fast with a
+     * {@link SQLTransientConnectionException} whose cause is a temporary {@link DatabaseError}; after
+     * {@link #disconnect()} or a permanent failure it throws a {@link SQLNonTransientConnectionException}
+     * whose cause says why.
      *
      * @throws DatabaseError with {@link ErrorCode#NOT_INITIALIZED} before the first
      *                       {@link #initializeConnection()}
@@ -544,108 +575,76 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     private Connection borrow() throws SQLException {
-        long deadline = System.nanoTime() + config.connectionTimeout().toNanos();
-        boolean probed = false;
-        SQLException lastTimeout = null;
+        boolean retried = false;
         while (true) {
             ConnectionState s = state.get();
             if (s.phase() == ConnectionPhase.CONNECTED) {
-                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remaining <= 0) {
-                    throw lastTimeout != null ? lastTimeout : poolTimeout(s, null);
-                }
                 try {
-                    // Wait in slices, so a borrower learns within one slice that the server is gone.
-                    return s.pool().borrow(Math.min(remaining, config.probeInterval().toMillis() * 2 + 50));
+                    return s.pool().borrow();
                 } catch (SQLException e) {
-                    if (state.get().pool() != s.pool()) {
+                    if (!retried && state.get().pool() != s.pool()) {
+                        retried = true;
                         continue; // the pool was replaced while we waited: borrow from the new one
                     }
-                    if (!isPoolTimeout(e)) {
-                        noticeBorrowFailure(s, e);
-                        throw e;
+                    if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
+                        suspectConnectionLoss(s.generation());
                     }
-                    lastTimeout = poolTimeout(s, e);
+                    throw e;
                 }
-            } else if (s.isTryingToConnect()) {
-                if (!probed && probeOnCallerThread()) {
-                    probed = true;
-                    continue;
-                }
-                throw unavailable(s);
-            } else {
-                throw unusable(s);
             }
+            if (s.isTryingToConnect() && !retried && probeOnCallerThread()) {
+                retried = true;
+                continue;
+            }
+            throw s.isTryingToConnect() ? unavailable(s) : unusable(s);
         }
     }
 
     /**
-     * While the server is unreachable, lets one caller per probe interval try to connect on its own
-     * thread. Others fail fast rather than wait for that probe.
+     * While the server is unreachable, lets one caller per probe interval try to connect on its own thread,
+     * bounded by the probe timeout. Others fail fast rather than wait for that probe.
      *
      * @return {@code true} when the manager is connected afterwards
      */
     private boolean probeOnCallerThread() {
         long now = System.nanoTime();
         long last = lastCallerProbe.get();
-        if (now - last < config.probeInterval().toNanos() || !lastCallerProbe.compareAndSet(last, now)) {
+        if (now - last < config.probeInterval().toNanos() || !lastCallerProbe.compareAndSet(last, now)
+                || !connectLock.tryLock()) {
             return false;
         }
-        if (!connectLock.tryLock()) {
-            return false;
-        }
+        long session = -1;
         try {
             ConnectionState s = state.get();
-            if (s.isTryingToConnect()) {
-                connect(s.session(), config.probeTimeout());
-                synchronized (this) {
-                    if (initializationRetries != null) {
-                        // This probe got through before initializeConnection()'s next retry: stop the schedule;
-                        // finishInitialization reports the success to the waiting callers.
-                        initializationRetries.cancel(false);
-                    }
-                }
+            if (!s.isTryingToConnect()) {
+                return s.phase() == ConnectionPhase.CONNECTED;
             }
-            return state.get().phase() == ConnectionPhase.CONNECTED;
+            session = s.session();
+            installPool(session, probe(session, config.probeTimeout()), null);
         } catch (DatabaseError e) {
             LOG.debug("Probe of {} failed: {}", target.hosts(), e.getMessage());
+            if (!e.isTemporary()) {
+                giveUp(session, e);
+            }
             return false;
         } finally {
             connectLock.unlock();
         }
-    }
-
-    private void noticeBorrowFailure(ConnectionState s, SQLException e) {
-        if (isUnreachable(categorize(e))) {
-            suspectConnectionLoss(s.generation());
-        }
-    }
-
-    private static boolean isPoolTimeout(SQLException e) {
-        return e instanceof SQLTransientConnectionException
-                && String.valueOf(e.getMessage()).contains("Connection is not available, request timed out");
-    }
-
-    private SQLException poolTimeout(ConnectionState s, SQLException lastSlice) {
-        PoolStats p = s.pool().stats();
-        SQLTransientConnectionException e = new SQLTransientConnectionException(s.pool().name()
-                + " - Connection is not available, request timed out after " + config.connectionTimeout().toMillis()
-                + "ms (total=" + p.total() + ", active=" + p.active() + ", idle=" + p.idle()
-                + ", waiting=" + p.waiting() + ")", lastSlice == null ? null : lastSlice.getSQLState(), lastSlice);
-        noticeBorrowFailure(s, e);
-        return e;
+        stopInitializationRetries();
+        return true;
     }
 
     private SQLException unavailable(ConnectionState s) {
         DatabaseError last = s.lastError();
-        ErrorCode code = last == null ? ErrorCode.NETWORK_ERROR : last.code();
-        String why = last == null ? "the first connection attempt is still under way" : last.getMessage();
-        DatabaseError error = new DatabaseError(code, "PostgreSQL at " + target.hosts()
-                + " is unavailable, failing fast instead of waiting (" + why + ")",
-                last == null ? List.of("Wait for initializeConnection() to finish") : last.troubleshootingSteps(),
-                last == null ? java.util.Map.of() : last.context(), last == null ? null : last.getCause());
-        String sqlState = last != null && last.sqlState() != null ? last.sqlState() : "08001";
-        return code.isTemporary()
+        DatabaseError error = last == null
+                ? new DatabaseError(ErrorCode.NETWORK_ERROR, "PostgreSQL at " + target.hosts()
+                        + " is not connected yet: the first connection attempt is under way",
+                        List.of("Wait for initializeConnection() to finish"), Map.of(), null)
+                : new DatabaseError(last.code(), "PostgreSQL at " + target.hosts()
+                        + " is unavailable, failing fast instead of waiting (" + last.getMessage() + ")",
+                        last.troubleshootingSteps(), last.context(), last.getCause());
+        String sqlState = error.sqlState() != null ? error.sqlState() : "08001";
+        return error.isTemporary()
                 ? new SQLTransientConnectionException(error.getMessage(), sqlState, error)
                 : new SQLNonTransientConnectionException(error.getMessage(), sqlState, error);
     }
@@ -662,45 +661,60 @@ public final class ConnectionManager implements AutoCloseable {
         return new DatabaseError(ErrorCode.NOT_INITIALIZED, "ConnectionManager '" + config.name()
                 + "' is not initialized: call initializeConnection() before using the database",
                 List.of("Call ConnectionManager.initializeConnection() once at application start, before building "
-                        + "repositories or handing out dataSource()"), java.util.Map.of(), null);
+                        + "repositories or handing out dataSource()"), Map.of(), null);
     }
 
     private DatabaseError disconnectedError() {
         return new DatabaseError(ErrorCode.NOT_INITIALIZED, "ConnectionManager '" + config.name()
                 + "' was disconnected: call initializeConnection() to connect again",
                 List.of("Call initializeConnection() again, or stop using the database after disconnect()"),
-                java.util.Map.of(), null);
+                Map.of(), null);
     }
 
     // ---------------------------------------------------------------------------------------------
     // Disconnecting
 
     /**
-     * Closes the pool and stops the reconnect loop, returning within {@code DB_DISCONNECT_TIMEOUT} even when
-     * the pool hangs; connections still lent out are aborted. When it returns in time, no pgkeeper thread is
-     * left. When the pool's close is stuck on the network (a connection attempt into a silent host), it is
-     * left to finish on a daemon thread, which ends within the connection timeout. Idempotent.
-     * {@link #initializeConnection()} works again afterwards.
+     * Stops the reconnect loop and closes the pools, returning within {@code DB_DISCONNECT_TIMEOUT}.
+     * Connections still lent out are aborted. When it returns in time, no pgkeeper thread is left. A pool
+     * whose close is stuck on the network (HikariCP waits for a connection attempt into a silent host) is
+     * left to finish on a daemon thread. Listeners get {@link ConnectionEvent.Type#DISCONNECTED} on the
+     * calling thread, after every earlier event. Idempotent. {@link #initializeConnection()} works again
+     * afterwards.
      */
     public void disconnect() {
         long deadline = System.nanoTime() + config.disconnectTimeout().toNanos();
-        ManagerThreads t;
-        ConnectionState before;
-        synchronized (this) {
-            before = state.getAndUpdate(s -> s.phase() == ConnectionPhase.NOT_INITIALIZED
-                    || s.phase() == ConnectionPhase.DISCONNECTED ? s : s.disconnected());
-            if (before.phase() == ConnectionPhase.NOT_INITIALIZED || before.phase() == ConnectionPhase.DISCONNECTED) {
-                return;
-            }
-            cancelWatchdog();
-            if (initializationRetries != null) {
-                initializationRetries.cancel(true);
-            }
-            t = threads;
-            threads = null;
+        boolean locked = false;
+        try {
+            // Let an attempt that is installing a pool finish, so its pool is closed here, not after we return.
+            locked = connectLock.tryLock(config.disconnectTimeout().toNanos() / 2, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        List<ManagedPool> pools = new ArrayList<>(retiring);
-        retiring.clear();
+        ManagerThreads t;
+        Future<?> retries;
+        ConnectionState before;
+        try {
+            synchronized (lifecycle) {
+                before = state.getAndUpdate(s -> isIdle(s) ? s : s.disconnected());
+                if (isIdle(before)) {
+                    return;
+                }
+                loop.stop();
+                t = threads;
+                threads = null;
+                retries = initializationRetries;
+                initializationRetries = null;
+            }
+        } finally {
+            if (locked) {
+                connectLock.unlock();
+            }
+        }
+        if (retries != null) {
+            retries.cancel(true);
+        }
+        List<ManagedPool> pools = new ArrayList<>(retirement.drain());
         if (before.pool() != null) {
             pools.add(before.pool());
         }
@@ -715,9 +729,9 @@ public final class ConnectionManager implements AutoCloseable {
             LOG.info("Disconnected from {}", target.hosts());
         } else {
             LOG.warn("Disconnected from {}, but closing the pool did not finish within {} ms; it goes on in a "
-                    + "daemon thread, bounded by the connection timeout", target.hosts(), config.disconnectTimeout().toMillis());
+                    + "daemon thread", target.hosts(), config.disconnectTimeout().toMillis());
         }
-        notifyListeners(ConnectionEvent.Type.DISCONNECTED, 0, null, null);
+        publish(ConnectionEvent.Type.DISCONNECTED, 0, null, null);
     }
 
     /** Same as {@link #disconnect()}. */
@@ -742,48 +756,20 @@ public final class ConnectionManager implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }
 
-    /** Takes a replaced pool out of service and closes it once nothing is lent from it, or after a grace period. */
-    private void retire(ManagedPool pool) {
-        pool.retire();
-        retiring.add(pool);
-        ManagerThreads t;
-        synchronized (this) {
-            t = threads;
-        }
-        if (t == null) {
-            return;
-        }
-        long giveUp = System.nanoTime() + RETIRE_GRACE.toNanos();
-        AtomicReference<ScheduledFuture<?>> poll = new AtomicReference<>();
-        try {
-            poll.set(t.scheduler().scheduleWithFixedDelay(() -> {
-                if ((pool.isQuiet() || System.nanoTime() > giveUp) && retiring.remove(pool)) {
-                    poll.get().cancel(false);
-                    closeInBackground(pool);
-                }
-            }, RETIRE_POLL_MILLIS, RETIRE_POLL_MILLIS, TimeUnit.MILLISECONDS));
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Manager shutting down; {} is closed by disconnect()", pool.name());
-        }
-    }
-
     private void closeInBackground(ManagedPool pool) {
-        ManagerThreads t;
-        synchronized (this) {
-            t = threads;
-        }
+        ManagerThreads t = threads;
         try {
             if (t != null) {
                 t.closer().execute(() -> closeQuietly(pool));
                 return;
             }
         } catch (RejectedExecutionException e) {
-            // fall through: close on this thread
+            // shutting down: close on this thread
         }
         closeQuietly(pool);
     }
@@ -791,7 +777,7 @@ public final class ConnectionManager implements AutoCloseable {
     /**
      * Shuts a pool down completely. HikariCP abandons its shutdown half-way (leaving its housekeeper thread
      * alive) when the closing thread is interrupted, so the interrupt status is set aside while closing and
-     * restored afterwards.
+     * restored afterwards, and an interrupted close is finished.
      */
     private static void closeQuietly(ManagedPool pool) {
         boolean interrupted = Thread.interrupted();
@@ -800,7 +786,7 @@ public final class ConnectionManager implements AutoCloseable {
         } catch (InterruptedException e) {
             interrupted = true;
             try {
-                pool.close(); // finish what the interrupt cut short
+                pool.close();
             } catch (InterruptedException again) {
                 LOG.warn("Closing pool {} was interrupted twice; some of its threads may linger", pool.name());
             }
@@ -840,17 +826,14 @@ public final class ConnectionManager implements AutoCloseable {
 
     /**
      * Runs a query through the pool and reports round-trip latency, server version and role. Bounded by
-     * {@code DB_PROBE_TIMEOUT}: it returns DOWN rather than hang. While the manager knows the server is
-     * unreachable (or before it is initialized) it answers DOWN at once without I/O, except that it may
-     * serve as the probe that finds the server back. Never throws.
+     * {@code DB_PROBE_TIMEOUT}: it returns DOWN rather than hang, and concurrent checks share one query.
+     * While the manager knows the server is unreachable it answers DOWN at once, except that it may serve
+     * as the probe that finds the server back. Never throws.
      */
     public DatabaseHealthResult checkHealth() {
         ConnectionState s = state.get();
-        ManagerThreads t;
-        synchronized (this) {
-            t = threads;
-        }
-        if (t == null || s.phase() == ConnectionPhase.NOT_INITIALIZED || s.phase() == ConnectionPhase.DISCONNECTED) {
+        ManagerThreads t = threads;
+        if (t == null || isIdle(s)) {
             return healthChecker.down(clock.instant(), s.phase() == ConnectionPhase.DISCONNECTED
                     ? disconnectedError() : notInitializedError());
         }
@@ -874,50 +857,47 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /**
-     * Registers a listener for {@link ConnectionEvent}s.
+     * Registers a listener for {@link ConnectionEvent}s. Events are delivered in order on the manager's
+     * event thread ({@code pgkeeper-<name>-events}), never while the manager holds a lock, so a listener may
+     * call the manager; a listener that blocks delays the events after it.
      *
      * @throws NullPointerException if {@code listener} is {@code null}
      */
     public void addListener(ConnectionListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        events.add(listener);
     }
 
     /** Removes a listener registered earlier; does nothing if it was not registered. */
     public void removeListener(ConnectionListener listener) {
-        listeners.remove(listener);
+        events.remove(listener);
     }
 
-    private void notifyListeners(ConnectionEvent.Type type, int attempt, Duration nextDelay, DatabaseError error) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        ConnectionEvent event = new ConnectionEvent(type, state.get().phase(), clock.instant(), attempt, nextDelay,
-                error);
-        for (ConnectionListener l : listeners) {
-            try {
-                l.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.warn("Connection listener {} failed on {}", l, type, e);
-            }
-        }
+    private void publish(ConnectionEvent.Type type, int attempt, Duration nextDelay, DatabaseError error) {
+        ManagerThreads t = threads;
+        events.publish(new ConnectionEvent(type, state.get().phase(), clock.instant(), attempt, nextDelay, error),
+                t == null ? null : t.events());
     }
 
     @Override
     public String toString() {
-        ConnectionState s = state.get();
-        return "ConnectionManager[" + config.name() + ", " + s.phase() + ", " + config.sanitizedUrl() + "]";
+        return "ConnectionManager[" + config.name() + ", " + state.get().phase() + ", " + config.sanitizedUrl() + "]";
     }
 
     // ---------------------------------------------------------------------------------------------
 
-    private void update(UnaryOperator<ConnectionState> change) {
-        state.updateAndGet(change);
+    private ScheduledExecutorService scheduler() {
+        ManagerThreads t = threads;
+        return t == null ? null : t.scheduler();
+    }
+
+    private static boolean isIdle(ConnectionState s) {
+        return s.phase() == ConnectionPhase.NOT_INITIALIZED || s.phase() == ConnectionPhase.DISCONNECTED;
     }
 
     private static Throwable unwrap(Throwable t) {
         Throwable current = t;
         while ((current instanceof CompletionException || current instanceof ExecutionException
-                || current instanceof dev.failsafe.FailsafeException) && current.getCause() != null) {
+                || current instanceof FailsafeException) && current.getCause() != null) {
             current = current.getCause();
         }
         return current;

@@ -99,7 +99,8 @@ public final class DatabaseConfig {
         this.socketTimeout = b.socketTimeout;
         this.reconnectInterval = b.reconnectInterval;
         this.disconnectTimeout = b.disconnectTimeout;
-        this.probeTimeout = b.probeTimeout;
+        this.probeTimeout = b.probeTimeout != null ? b.probeTimeout
+                : min(Builder.DEFAULT_PROBE_TIMEOUT, b.connectionTimeout);
         this.probeInterval = b.probeInterval;
         this.name = b.name;
         this.appEnv = b.appEnv;
@@ -147,6 +148,10 @@ public final class DatabaseConfig {
         problems.readString(variables, DB_POOL_NAME).ifPresent(v -> b.name = v);
         problems.readString(variables, APP_ENV).ifPresent(v -> b.appEnv = v);
         return b.build(problems);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
     /** A builder holding this configuration's values. */
@@ -235,11 +240,11 @@ public final class DatabaseConfig {
     }
 
     /**
-     * Bound of a liveness probe made on a caller's thread and of a health check
-     * ({@code DB_PROBE_TIMEOUT}); never more than {@link #connectionTimeout()}.
+     * Bound of a liveness probe made on a caller's thread and of a health check ({@code DB_PROBE_TIMEOUT});
+     * at most {@link #connectionTimeout()}. Defaults to 2 s, or to the connection timeout when that is shorter.
      */
     public Duration probeTimeout() {
-        return probeTimeout.compareTo(connectionTimeout) > 0 ? connectionTimeout : probeTimeout;
+        return probeTimeout;
     }
 
     /**
@@ -300,6 +305,7 @@ public final class DatabaseConfig {
      */
     public static final class Builder {
         static final int DEFAULT_MIN_IDLE = 2;
+        static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(2_000);
 
         private String url;
         private int maxRetries = 5;
@@ -311,7 +317,7 @@ public final class DatabaseConfig {
         private Duration socketTimeout = Duration.ofMillis(60_000);
         private Duration reconnectInterval = Duration.ofMillis(30_000);
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
-        private Duration probeTimeout = Duration.ofMillis(2_000);
+        private Duration probeTimeout;
         private Duration probeInterval = Duration.ofMillis(100);
         private String name = "default";
         private String appEnv;
@@ -379,7 +385,7 @@ public final class DatabaseConfig {
             return this;
         }
 
-        /** See {@link DatabaseConfig#probeTimeout()}; default 2 s. */
+        /** See {@link DatabaseConfig#probeTimeout()}; default 2 s, or the connection timeout when shorter. */
         public Builder probeTimeout(Duration probeTimeout) {
             this.probeTimeout = probeTimeout;
             return this;
@@ -426,7 +432,14 @@ public final class DatabaseConfig {
             problems.checkWholeSecondsZeroOr(DB_SOCKET_TIMEOUT, "socketTimeout", socketTimeout, 86_400_000);
             problems.checkDuration(DB_RECONNECT_INTERVAL, "reconnectInterval", reconnectInterval, 100, 86_400_000);
             problems.checkDuration(DB_DISCONNECT_TIMEOUT, "disconnectTimeout", disconnectTimeout, 0, 600_000);
-            problems.checkDuration(DB_PROBE_TIMEOUT, "probeTimeout", probeTimeout, 100, 60_000);
+            if (probeTimeout != null) {
+                problems.checkDuration(DB_PROBE_TIMEOUT, "probeTimeout", probeTimeout, 100, 60_000);
+                if (connectionTimeout != null && probeTimeout.compareTo(connectionTimeout) > 0) {
+                    problems.add(DB_PROBE_TIMEOUT, "probeTimeout", probeTimeout.toMillis()
+                            + " ms is longer than the connection timeout (" + connectionTimeout.toMillis() + " ms)",
+                            "a probe must not outlast a normal connection attempt: lower it, or leave it unset");
+                }
+            }
             problems.checkDuration(DB_PROBE_INTERVAL, "probeInterval", probeInterval, 10, 60_000);
             if (name == null || !NAME.matcher(name).matches()) {
                 problems.add(DB_POOL_NAME, "name", name == null ? "is missing" : "'" + name + "' is not a valid name",

@@ -137,10 +137,34 @@ class DatabaseConfigTest {
     }
 
     @Test
-    void probeTimeoutNeverExceedsTheConnectionTimeout() {
+    void theDefaultProbeTimeoutFollowsAShorterConnectionTimeout() {
         DatabaseConfig c = DatabaseConfig.builder().url(URL).connectionTimeout(Duration.ofMillis(500)).build();
 
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void anExplicitProbeTimeoutLongerThanTheConnectionTimeoutIsRejected() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).connectionTimeout(Duration.ofMillis(500))
+                .probeTimeout(Duration.ofSeconds(1)).build())
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DB_PROBE_TIMEOUT (probeTimeout): 1000 ms is longer than the connection timeout");
+    }
+
+    @Test
+    void aHugeNumberIsReportedAsTooLarge() {
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_POOL_SIZE", "99999999999")))
+                .hasMessageContaining("DB_POOL_SIZE: '99999999999' is far too large");
+    }
+
+    @Test
+    void aUrlPastedIntoTheWrongVariableIsMaskedEvenWhenTheUrlIsInvalid() {
+        Map<String, String> env = Map.of("DATABASE_URL", "mysql://nope",
+                "DB_CONNECTION_TIMEOUT", "postgresql://app:Kx7-hidden@db/orders");
+
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(env))
+                .isInstanceOf(DatabaseError.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Kx7-hidden"));
     }
 
     @Test

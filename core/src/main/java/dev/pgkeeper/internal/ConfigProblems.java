@@ -42,7 +42,8 @@ public final class ConfigProblems {
         try {
             return Optional.of(Integer.parseInt(raw.trim()));
         } catch (NumberFormatException e) {
-            problems.add(variable + ": " + echo(raw) + " is not a whole number; set it to one, e.g. "
+            String what = raw.trim().matches("[+-]?\\d+") ? " is far too large" : " is not a whole number";
+            problems.add(variable + ": " + echo(raw) + what + "; set it to a whole number, e.g. "
                     + variable + "=" + example);
             return Optional.empty();
         }
@@ -57,6 +58,11 @@ public final class ConfigProblems {
         try {
             return Optional.of(Duration.ofMillis(Long.parseLong(raw.trim())));
         } catch (NumberFormatException e) {
+            if (raw.trim().matches("[+-]?\\d+")) {
+                problems.add(variable + ": " + echo(raw) + " is far too large; give milliseconds, e.g. "
+                        + variable + "=5000");
+                return Optional.empty();
+            }
             problems.add(variable + ": " + echo(raw) + " is not a whole number of milliseconds; write the number"
                     + " alone, without a unit, e.g. " + variable + "=5000 for five seconds");
             return Optional.empty();
@@ -150,7 +156,12 @@ public final class ConfigProblems {
         return "'" + (masked.length() > MAX_ECHO ? masked.substring(0, MAX_ECHO) + "..." : masked) + "'";
     }
 
+    /**
+     * Masks the URL's password wherever it occurs, and anything shaped like a password even when the URL
+     * could not be parsed (a URL pasted into the wrong variable).
+     */
     private String mask(String text) {
-        return secret == null ? text : text.replace(secret, "****");
+        String masked = SecretMasker.mask(UrlSanitizer.sanitize(text));
+        return secret == null ? masked : masked.replace(secret, ConnectionUrl.MASK);
     }
 }

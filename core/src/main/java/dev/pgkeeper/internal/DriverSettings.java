@@ -30,6 +30,7 @@ public final class DriverSettings {
     private final Duration connectionTimeout;
     private final Duration socketTimeout;
     private final ConnectionTarget target;
+    private final boolean singleHost;
 
     private DriverSettings(ConnectionUrl url, DatabaseConfig config) {
         this.jdbcUrl = url.jdbcUrl();
@@ -39,6 +40,7 @@ public final class DriverSettings {
         this.connectionTimeout = config.connectionTimeout();
         this.socketTimeout = config.socketTimeout();
         this.target = new ConnectionTarget(url.hostList(), url.database(), url.user(), url.sanitized());
+        this.singleHost = url.hosts().size() == 1;
     }
 
     /**
@@ -70,14 +72,22 @@ public final class DriverSettings {
         return password;
     }
 
+    /**
+     * Whether the URL names one host. With several, a new connection may reach another server than the
+     * pool's connections did, so a different server start time proves nothing.
+     */
+    public boolean singleHost() {
+        return singleHost;
+    }
+
     /** Where these settings connect, for messages. */
     public ConnectionTarget target() {
         return target;
     }
 
     /**
-     * Properties for pooled connections, without user and password (HikariCP passes those itself):
-     * derived timeouts, TCP keepalive and the application name, overridden by the URL's parameters.
+     * Properties for pooled connections: user, password, timeouts derived from the configuration, TCP
+     * keepalive and the application name, with the URL's own parameters taking precedence.
      */
     public Properties poolProperties() {
         Properties p = new Properties();
@@ -85,23 +95,22 @@ public final class DriverSettings {
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgkeeper");
         p.putAll(urlProperties);
-        return p;
-    }
-
-    /**
-     * Properties for a direct probe connection bounded by {@code bound}: user and password included,
-     * and connect, login and socket timeouts forced to the bound whatever the URL says, because a probe
-     * must never outlive it.
-     */
-    public Properties probeProperties(Duration bound) {
-        Properties p = poolProperties();
-        putTimeouts(p, bound, bound);
         if (user != null) {
             p.setProperty(USER, user);
         }
         if (password != null) {
             p.setProperty(PASSWORD, password);
         }
+        return p;
+    }
+
+    /**
+     * The pool's properties with the connect, login and socket timeouts forced to {@code bound}, whatever
+     * the URL says, because a probe must never outlive it.
+     */
+    public Properties probeProperties(Duration bound) {
+        Properties p = poolProperties();
+        putTimeouts(p, bound, bound);
         return p;
     }
 

@@ -1,23 +1,23 @@
 package dev.pgkeeper.internal;
 
 import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.SQLExceptionOverride;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.PoolStats;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.sql.SQLTransientConnectionException;
 
 /**
- * One generation of the HikariCP pool behind a manager's stable DataSource. A manager replaces its pool
- * after an outage or a server restart instead of waiting for HikariCP's connection adder to back off and
- * recover, and retires the old one: no new idle connections, idle ones closed now, lent ones closed when
- * returned.
+ * One generation of the HikariCP pool behind a manager's stable DataSource. The manager replaces its pool
+ * after an outage or a server restart, instead of waiting for HikariCP's connection adder to back off and
+ * recover, and retires the old one ({@link #retire()}).
  *
- * <p>The pool is built directly on {@link HikariPool} rather than {@code HikariDataSource} so that a
- * borrower can wait in short slices ({@link #borrow(long)}) and give up as soon as the manager learns
- * that the server is gone, instead of sitting out the whole connection timeout.
+ * <p>This wraps {@link HikariPool} itself rather than {@code HikariDataSource}, which is the usual entry
+ * point, for two reasons: a per-call borrow timeout ({@link #borrow(long)}), which bounded checks need, and
+ * a {@link #close()} that can be called again to finish a shutdown an interrupt cut short
+ * ({@code HikariDataSource.close()} runs only once and leaves HikariCP's housekeeper thread alive then).
+ * The configuration is validated exactly as {@code HikariDataSource} does it.
  *
  * <p>Thread-safe.
  */
@@ -27,6 +27,7 @@ public final class ManagedPool {
     private final HikariConfig hikariConfig;
     private final long generation;
     private final int maxSize;
+    private volatile boolean closed;
 
     private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation) {
         this.pool = pool;
@@ -39,22 +40,14 @@ public final class ManagedPool {
      * Starts a pool. It opens no connection before the first borrow or the first housekeeping run, so
      * building it never blocks on the network.
      *
-     * @param observer sees every SQLException raised on a pooled connection (HikariCP's eviction hook);
-     *                 it must be cheap and must not throw
+     * @param onConnectionFailure called, possibly from many threads at once, when a pooled connection fails
+     *                            at the connection level or the pool cannot open one; must be cheap
      */
     public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
-                                    SQLExceptionOverride observer) {
+                                    Runnable onConnectionFailure) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("pgkeeper-" + config.name() + "-" + generation);
-        hc.setDriverClassName("org.postgresql.Driver");
-        hc.setJdbcUrl(settings.jdbcUrl());
-        if (settings.user() != null) {
-            hc.setUsername(settings.user());
-        }
-        if (settings.password() != null) {
-            hc.setPassword(settings.password());
-        }
-        hc.setDataSourceProperties(settings.poolProperties());
+        hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure));
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(config.poolMinIdle());
         hc.setConnectionTimeout(config.connectionTimeout().toMillis());
@@ -66,7 +59,7 @@ public final class ManagedPool {
                 config.connectionTimeout().toMillis() / 2)));
         hc.setInitializationFailTimeout(-1);
         hc.setRegisterMbeans(false);
-        hc.setExceptionOverride(observer);
+        hc.setExceptionOverride(new ConnectionFailureObserver(onConnectionFailure));
         hc.validate();
         return new ManagedPool(new HikariPool(hc), hc, generation);
     }
@@ -81,13 +74,27 @@ public final class ManagedPool {
         return hikariConfig.getPoolName();
     }
 
+    /** Borrows a connection, waiting at most the connection timeout. */
+    public Connection borrow() throws SQLException {
+        return borrow(hikariConfig.getConnectionTimeout());
+    }
+
     /**
      * Borrows a connection, waiting at most {@code timeoutMillis}.
      *
-     * @throws SQLException HikariCP's timeout ({@code SQLTransientConnectionException}) when none came in time
+     * @throws SQLException HikariCP's {@code SQLTransientConnectionException} when none came in time, or
+     *                      one saying the pool is closed
      */
     public Connection borrow(long timeoutMillis) throws SQLException {
+        if (closed) {
+            throw new SQLTransientConnectionException(name() + " has been closed");
+        }
         return pool.getConnection(timeoutMillis);
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** The pool's numbers now. */
@@ -96,28 +103,28 @@ public final class ManagedPool {
                 pool.getThreadsAwaitingConnection(), maxSize);
     }
 
-    /** Stops keeping idle connections and evicts every connection: idle ones now, lent ones on return. */
+    /**
+     * Takes the pool out of service: it keeps no idle connections any more, closes the idle ones now and the
+     * lent ones when they come back. Threads already waiting in it are still served.
+     */
     public void retire() {
         hikariConfig.setMinimumIdle(0);
         pool.softEvictConnections();
     }
 
-    /** Whether no connection is lent out. */
+    /** Whether nothing is lent out and nobody waits: closing now interrupts no one. */
     public boolean isQuiet() {
-        return pool.getActiveConnections() == 0;
+        return pool.getActiveConnections() == 0 && pool.getThreadsAwaitingConnection() == 0;
     }
 
     /**
-     * Shuts the pool down, aborting lent connections; may block for several seconds when the network
-     * hangs, so callers bound it.
+     * Shuts the pool down, aborting lent connections. May block for seconds when the network hangs
+     * (HikariCP waits for its connection adder up to the login timeout), so callers run it off their path.
+     * May be called again after an interrupt to finish the shutdown.
      */
     public void close() throws InterruptedException {
+        closed = true;
         pool.shutdown();
-    }
-
-    /** Time borrowers waited in total before the pool gave up, as configured. */
-    public Duration connectionTimeout() {
-        return Duration.ofMillis(hikariConfig.getConnectionTimeout());
     }
 
     @Override

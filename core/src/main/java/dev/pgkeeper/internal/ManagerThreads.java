@@ -1,6 +1,5 @@
 package dev.pgkeeper.internal;
 
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -9,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads of one manager between {@code initializeConnection()} and {@code disconnect()}: a scheduler
- * for retries, the reconnect loop and liveness probes; a worker for health checks, so a hanging check
- * never delays the loop; and closers that shut retired pools down. All are daemon threads named
- * {@code pgkeeper-<name>-...}.
+ * The threads of one manager between {@code initializeConnection()} and {@code disconnect()}, all daemon
+ * threads named {@code pgkeeper-<name>-...}: a scheduler for retries, the reconnect loop, loss checks and
+ * pool retirement; a worker for health checks, so a hanging check never delays the loop; closers that
+ * shut retired pools down; and one thread that delivers events to listeners in order.
  *
  * <p>Thread-safe.
  */
@@ -21,6 +20,8 @@ public final class ManagerThreads {
     private final ScheduledThreadPoolExecutor scheduler;
     private final ExecutorService health;
     private final ExecutorService closer;
+    private final ExecutorService events;
+    private volatile Thread eventThread;
 
     public ManagerThreads(String managerName) {
         String prefix = "pgkeeper-" + managerName + "-";
@@ -29,9 +30,10 @@ public final class ManagerThreads {
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         health = Executors.newSingleThreadExecutor(named(prefix + "health"));
         closer = Executors.newCachedThreadPool(named(prefix + "closer"));
+        events = Executors.newSingleThreadExecutor(r -> eventThread = named(prefix + "events").newThread(r));
     }
 
-    /** Runs retries, the reconnect loop and liveness probes. */
+    /** Runs retries, the reconnect loop, loss checks and retirement checks. */
     public ScheduledThreadPoolExecutor scheduler() {
         return scheduler;
     }
@@ -46,9 +48,21 @@ public final class ManagerThreads {
         return closer;
     }
 
+    /** Delivers listener events, in order. */
+    public ExecutorService events() {
+        return events;
+    }
+
+    /** Whether the calling thread is this manager's event thread (a listener is running). */
+    public boolean isEventThread() {
+        return Thread.currentThread() == eventThread;
+    }
+
     /**
-     * Interrupts the scheduler and the health worker, lets closers finish (an interrupted HikariCP shutdown
-     * leaves threads behind), and waits until {@code deadlineNanos} (a {@link System#nanoTime()} value).
+     * Stops everything and waits until {@code deadlineNanos} (a {@link System#nanoTime()} value). The
+     * scheduler and the health worker are interrupted; closers are not, because an interrupted HikariCP
+     * shutdown leaves threads behind; queued events are still delivered, unless this is called from the
+     * event thread itself.
      *
      * @return whether every thread ended by the deadline
      */
@@ -56,11 +70,14 @@ public final class ManagerThreads {
         scheduler.shutdownNow();
         health.shutdownNow();
         closer.shutdown();
-        boolean terminated = true;
-        for (ExecutorService e : List.of(scheduler, health, closer)) {
-            terminated &= e.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        return terminated;
+        events.shutdown();
+        boolean terminated = await(scheduler, deadlineNanos) & await(health, deadlineNanos)
+                & await(closer, deadlineNanos);
+        return isEventThread() ? terminated : terminated & await(events, deadlineNanos);
+    }
+
+    private static boolean await(ExecutorService e, long deadlineNanos) throws InterruptedException {
+        return e.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private static ThreadFactory named(String name) {

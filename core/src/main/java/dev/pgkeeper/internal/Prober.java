@@ -2,23 +2,22 @@ package dev.pgkeeper.internal;
 
 import dev.pgkeeper.DatabaseError;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
 /**
- * Asks the server directly, outside the pool, whether it is there: one new pgjdbc connection bounded by
- * a timeout, one real round trip ({@code SELECT pg_postmaster_start_time()}), closed at once. Used to
- * decide whether the server is down without waiting on the pool's connection timeout, and to notice a
- * restart (a new start time) before stale pooled connections do.
+ * Asks the server directly, outside the pool, whether it is there: one new pgjdbc connection with the
+ * pool's own URL, credentials and TLS settings, bounded by a timeout, and one real round trip
+ * ({@code SELECT pg_postmaster_start_time()}), closed at once. This is how the manager proves connectivity,
+ * decides that the server is down without waiting on the pool's connection timeout, and notices a restart
+ * (a new start time) before stale pooled connections do.
  *
  * <p>Thread-safe.
  */
 public final class Prober {
 
-    private static final Driver DRIVER = new org.postgresql.Driver();
     private static final String QUERY = "SELECT pg_postmaster_start_time()";
 
     private final DriverSettings settings;
@@ -34,7 +33,7 @@ public final class Prober {
      */
     public ProbeResult probe(Duration bound) {
         long start = System.nanoTime();
-        try (Connection c = DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
+        try (Connection c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(QUERY)) {
             rs.next();

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP proxy between a client and a server that a test can break on purpose: forward traffic
  * ({@link Mode#FORWARD}), swallow it while keeping every socket open ({@link Mode#BLACK_HOLE}: the peer
- * accepts but never answers), or delay each chunk ({@link #latencyMillis(int)}). {@link #resetAll()}
+ * accepts but never answers), turn new connections away while open ones keep working
+ * ({@link Mode#REFUSE_NEW}), or delay each chunk ({@link #latencyMillis(int)}). {@link #resetAll()}
  * closes every connection at once, as a network reset would.
  *
  * <p>Listens on 127.0.0.1 on a free port. Thread-safe; {@link #close()} stops everything.
@@ -28,7 +29,9 @@ public final class TcpProxy implements AutoCloseable {
         /** Pass bytes both ways. */
         FORWARD,
         /** Accept connections and read bytes, but never forward or answer anything. */
-        BLACK_HOLE
+        BLACK_HOLE,
+        /** Keep forwarding on open connections, but close new ones at once (a server out of slots, a firewall change). */
+        REFUSE_NEW
     }
 
     private final String upstreamHost;
@@ -120,6 +123,10 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void connect(Socket client) {
+        if (mode == Mode.REFUSE_NEW) {
+            closeQuietly(client);
+            return;
+        }
         // In black-hole mode a new connection gets no upstream: the client waits for a greeting that never comes.
         while (mode == Mode.BLACK_HOLE && !closed && !client.isClosed()) {
             drain(client);

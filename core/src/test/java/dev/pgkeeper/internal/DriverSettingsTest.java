@@ -1,0 +1,88 @@
+package dev.pgkeeper.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgkeeper.DatabaseConfig;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DriverSettingsTest {
+
+    private static DriverSettings settings(String url, DatabaseConfig.Builder extra) {
+        return DriverSettings.of(extra.url(url).build());
+    }
+
+    @Test
+    void thePasswordTravelsAsAPropertyNeverInTheUrl() {
+        DriverSettings s = settings("postgresql://app:p%40ss-w0rd@db:5433/orders?sslmode=require", DatabaseConfig.builder());
+
+        assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5433/orders").doesNotContain("p@ss-w0rd");
+        assertThat(s.user()).isEqualTo("app");
+        assertThat(s.password()).isEqualTo("p@ss-w0rd");
+        assertThat(s.poolProperties()).containsEntry("password", "p@ss-w0rd").containsEntry("user", "app")
+                .containsEntry("sslmode", "require");
+        assertThat(s.probeProperties(Duration.ofSeconds(1))).containsEntry("password", "p@ss-w0rd");
+        assertThat(s.toString()).doesNotContain("p@ss-w0rd");
+        assertThat(s.target().sanitizedUrl()).doesNotContain("p@ss-w0rd");
+    }
+
+    @Test
+    void timeoutsComeFromTheConfigurationSoNothingBlocksForever() {
+        Properties p = settings("postgresql://app@db/orders", DatabaseConfig.builder()
+                .connectionTimeout(Duration.ofMillis(2500)).socketTimeout(Duration.ofSeconds(30))).poolProperties();
+
+        assertThat(p).containsEntry("connectTimeout", "3")      // pgjdbc counts whole seconds: rounded up
+                .containsEntry("loginTimeout", "2.5")            // fractions allowed: the precise bound
+                .containsEntry("socketTimeout", "30")
+                .containsEntry("tcpKeepAlive", "true")
+                .containsEntry("ApplicationName", "pgkeeper");
+    }
+
+    @Test
+    void aZeroSocketTimeoutDisablesIt() {
+        Properties p = settings("postgresql://app@db/orders", DatabaseConfig.builder().socketTimeout(Duration.ZERO))
+                .poolProperties();
+
+        assertThat(p).containsEntry("socketTimeout", "0");
+    }
+
+    @Test
+    void parametersWrittenInTheUrlWinOverDerivedDefaults() {
+        Properties p = settings("postgresql://app@db/orders?connect_timeout=7&application_name=billing",
+                DatabaseConfig.builder()).poolProperties();
+
+        assertThat(p).containsEntry("connectTimeout", "7").containsEntry("loginTimeout", "7")
+                .containsEntry("ApplicationName", "billing");
+    }
+
+    @Test
+    void aProbeIsAlwaysBoundedByItsOwnTimeout() {
+        Properties p = settings("postgresql://app@db/orders?connect_timeout=60", DatabaseConfig.builder())
+                .probeProperties(Duration.ofMillis(400));
+
+        assertThat(p).containsEntry("connectTimeout", "1").containsEntry("loginTimeout", "0.4")
+                .containsEntry("socketTimeout", "1");
+    }
+
+    @Test
+    void severalHostsAndIpv6AreKeptForPgjdbc() {
+        DriverSettings s = settings("postgresql://app@[::1]:5432,db2:5433/orders?target_session_attrs=read-write",
+                DatabaseConfig.builder());
+
+        assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432,db2:5433/orders");
+        assertThat(s.poolProperties()).containsEntry("targetServerType", "primary");
+        assertThat(s.target().hosts()).isEqualTo("[::1]:5432,db2:5433");
+    }
+
+    @Test
+    void connectionFailureStatesAreClass08AndServerShutdown() {
+        assertThat(ConnectionFailureObserver.isConnectionFailure("08006")).isTrue();
+        assertThat(ConnectionFailureObserver.isConnectionFailure("08001")).isTrue();
+        assertThat(ConnectionFailureObserver.isConnectionFailure("57P01")).isTrue();
+        assertThat(ConnectionFailureObserver.isConnectionFailure("57P03")).isTrue();
+        assertThat(ConnectionFailureObserver.isConnectionFailure("23505")).isFalse();
+        assertThat(ConnectionFailureObserver.isConnectionFailure("57014")).isFalse();
+        assertThat(ConnectionFailureObserver.isConnectionFailure(null)).isFalse();
+    }
+}
