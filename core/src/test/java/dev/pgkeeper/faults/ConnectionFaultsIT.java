@@ -17,6 +17,7 @@ import dev.pgkeeper.testing.Await;
 import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.TestThreads;
 import dev.pgkeeper.testing.PrivateServer;
+import dev.pgkeeper.testing.PrivateServerTest;
 import dev.pgkeeper.testing.TcpProxy;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -30,31 +31,23 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The manager against a private PostgreSQL that the tests stop, restart and hide behind a broken network.
  */
-@Tag("private-server")
+@PrivateServerTest
 class ConnectionFaultsIT {
 
-    private static PrivateServer server;
+    private final PrivateServer server;
     private final List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
     private ConnectionManager manager;
 
-    @BeforeAll
-    static void startServer() {
-        server = PrivateServer.startNew();
+    ConnectionFaultsIT(PrivateServer server) {
+        this.server = server;
     }
 
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void tearDown() {

@@ -12,15 +12,13 @@ import dev.pgkeeper.TestConfigs;
 import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.LogCapture;
 import dev.pgkeeper.testing.PrivateServer;
+import dev.pgkeeper.testing.PrivateServerTest;
 import dev.pgkeeper.testing.TestDatabase;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,20 +26,15 @@ import org.junit.jupiter.api.Test;
  * troubleshooting step, context, status, health record or {@code toString()}, on successful and failing
  * connects alike.
  */
-@Tag("private-server")
+@PrivateServerTest
 class PasswordHygieneIT {
 
-    private static PrivateServer server;
+    private final PrivateServer server;
 
-    @BeforeAll
-    static void start() {
-        server = PrivateServer.startNew();
+    PasswordHygieneIT(PrivateServer server) {
+        this.server = server;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void passwordsAppearNowhere() throws Exception {

@@ -10,6 +10,7 @@ import dev.pgkeeper.TestConfigs;
 import dev.pgkeeper.testing.Await;
 import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.PrivateServer;
+import dev.pgkeeper.testing.PrivateServerTest;
 import dev.pgkeeper.testing.TcpProxy;
 import dev.pgkeeper.testing.TestThreads;
 import java.sql.Connection;
@@ -21,28 +22,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Replacing pools: manual reconnect(), races with disconnect(), and what must not count as an outage. */
-@Tag("private-server")
+@PrivateServerTest
 class ReconnectIT {
 
-    private static PrivateServer server;
+    private final PrivateServer server;
 
-    @BeforeAll
-    static void start() {
-        server = PrivateServer.startNew();
+    ReconnectIT(PrivateServer server) {
+        this.server = server;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
-    private static String url() {
+    private String url() {
         return server.admin("postgres").url();
     }
 

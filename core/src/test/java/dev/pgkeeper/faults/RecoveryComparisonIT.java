@@ -8,6 +8,7 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.PrivateServer;
+import dev.pgkeeper.testing.PrivateServerTest;
 import dev.pgkeeper.testing.TestDatabase;
 import dev.pgkeeper.testing.TestThreads;
 import java.io.IOException;
@@ -22,9 +23,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * not asserted, because this machine is shared. What is asserted is behaviour: both recover, and while the
  * server is known to be down pgkeeper's calls fail fast.
  */
-@Tag("private-server")
+@PrivateServerTest
 class RecoveryComparisonIT {
 
     private static final int THREADS = 4;
@@ -43,17 +41,12 @@ class RecoveryComparisonIT {
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
     private static final Path FIGURES = Path.of("target", "recovery-figures.txt");
 
-    private static PrivateServer server;
+    private final PrivateServer server;
 
-    @BeforeAll
-    static void start() {
-        server = PrivateServer.startNew();
+    RecoveryComparisonIT(PrivateServer server) {
+        this.server = server;
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void restart() throws Exception {
