@@ -286,4 +286,24 @@ class ConnectionFaultsIT {
             }
         }
     }
+
+    @Test
+    void aHealthCheckAgainstASilentServerAnswersDownWithinItsBound() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(server.host(), server.port())) {
+            manager(TestConfigs.forUrl("postgresql://postgres@127.0.0.1:" + proxy.port() + "/postgres")
+                    .probeTimeout(Duration.ofMillis(800)));
+            manager.initializeConnection();
+            assertThat(manager.checkHealth().isUp()).isTrue();
+
+            proxy.mode(TcpProxy.Mode.BLACK_HOLE);
+            long start = System.nanoTime();
+            DatabaseHealthResult health = manager.checkHealth();
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(health.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(health.errorCode()).isEqualTo(ErrorCode.NETWORK_ERROR);
+            assertThat(tookMillis).as("bounded by DB_PROBE_TIMEOUT (800 ms)").isLessThan(800 + 1_000);
+            proxy.mode(TcpProxy.Mode.FORWARD);
+        }
+    }
 }
