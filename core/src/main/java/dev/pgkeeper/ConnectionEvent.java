@@ -35,9 +35,12 @@ public record ConnectionEvent(Type type, ConnectionPhase phase, Instant at, int 
         RETRYING,
         /** The server became unreachable while connected; the reconnect loop starts. */
         CONNECTION_LOST,
-        /** {@code initializeConnection()} failed with a permanent error; nothing more is tried. */
+        /**
+         * An attempt failed with a permanent error and the manager entered {@link ConnectionPhase#FAILED}:
+         * no more backoff retries or probes from calls, only the reconnect loop.
+         */
         FAILED,
-        /** {@code disconnect()} completed. */
+        /** {@code disconnect()} closed the pools; the last event of a session. */
         DISCONNECTED
     }
 }

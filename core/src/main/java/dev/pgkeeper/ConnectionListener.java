@@ -4,8 +4,10 @@ package dev.pgkeeper;
  * Receives {@link ConnectionEvent}s, for logging or metrics. Register with
  * {@link ConnectionManager#addListener(ConnectionListener)}.
  *
- * <p>Listeners are called synchronously on the thread that caused the change, in registration order;
- * keep them fast and non-blocking. An exception thrown by a listener is logged and otherwise ignored.
+ * <p>Events are delivered one at a time, in the order they happened, on the manager's event thread
+ * ({@code pgkeeper-<name>-events}), and never while the manager holds a lock, so a listener may call the
+ * manager. A listener that blocks delays the events after it. An exception thrown by a listener is logged
+ * and otherwise ignored.
  */
 @FunctionalInterface
 public interface ConnectionListener {

@@ -71,11 +71,12 @@ import org.apache.logging.log4j.Logger;
  *       connection timeout. At most one call per {@code DB_PROBE_INTERVAL} probes the server on its own
  *       thread (bounded by {@code DB_PROBE_TIMEOUT}), and the reconnect loop tries every
  *       {@code DB_RECONNECT_INTERVAL} even without traffic. The first successful probe installs a fresh
- *       pool, so work resumes without waiting for HikariCP's connection-adder backoff. A permanent failure
- *       found while reconnecting (the password was changed) ends the loop in
- *       {@link ConnectionPhase#FAILED}.</li>
- *   <li>{@link #disconnect()} returns within {@code DB_DISCONNECT_TIMEOUT}. {@link #initializeConnection()}
- *       may be called again afterwards.</li>
+ *       pool, so work resumes without waiting for HikariCP's connection-adder backoff. After a permanent
+ *       failure (the password was changed) the manager is {@link ConnectionPhase#FAILED}: calls fail fast and
+ *       do not probe, and only the reconnect loop tries again, every {@code DB_RECONNECT_INTERVAL}.</li>
+ *   <li>{@link #disconnect()} returns within {@code DB_DISCONNECT_TIMEOUT}. It is not final:
+ *       {@link #initializeConnection()} may be called again afterwards, and so may {@link #close()}, which is
+ *       the same call (beware {@code try}-with-resources on the shared {@link #getInstance()}).</li>
  * </ol>
  * Calls that were already waiting for a pooled connection when an outage is detected keep waiting, at most
  * the connection timeout, as HikariCP's fair queue has it.
@@ -111,7 +112,10 @@ public final class ConnectionManager implements AutoCloseable {
     private final Clock clock;
 
     private final AtomicReference<ConnectionState> state = new AtomicReference<>(ConnectionState.initial());
-    /** Held while a connection attempt probes and installs a pool, and while a loss is verified. */
+    /**
+     * Held while a pool is installed, which never blocks on the network: probes run outside it, so a slow
+     * probe never stops another thread from connecting the moment the server answers.
+     */
     private final ReentrantLock connectLock = new ReentrantLock();
     private final AtomicLong poolGenerations = new AtomicLong();
     private final AtomicLong lastCallerProbe = new AtomicLong(System.nanoTime() - TimeUnit.DAYS.toNanos(1));
@@ -136,9 +140,8 @@ public final class ConnectionManager implements AutoCloseable {
         this.prober = new Prober(driver);
         this.retrySchedulerOverride = retrySchedulerOverride;
         this.clock = clock;
-        int loginTimeoutSeconds = (int) Math.max(1, config.connectionTimeout().toSeconds());
-        this.dataSource = new ManagedDataSource(this::borrow, config.sanitizedUrl(), loginTimeoutSeconds);
-        this.healthChecker = new HealthChecker(dataSource, config.probeTimeout(), this::poolStats, target, clock);
+        this.dataSource = new ManagedDataSource(this::borrow, config.sanitizedUrl(), config.connectionTimeout().toMillis());
+        this.healthChecker = new HealthChecker(this::borrow, config.probeTimeout(), this::poolStats, target, clock);
     }
 
     /**
@@ -226,40 +229,30 @@ public final class ConnectionManager implements AutoCloseable {
     /**
      * Builds a fresh pool behind the same {@link #dataSource()} after probing the server. Connections lent
      * from the old pool keep working; it is closed when the last of them comes back (or at
-     * {@link #disconnect()}). When the attempt fails, a working pool is kept. Takes at most about twice the
-     * connection timeout (waiting for an attempt already running, then probing). Before
+     * {@link #disconnect()}). When the attempt fails, a working pool is kept. Takes at most the connection
+     * timeout. Before
      * {@link #initializeConnection()}, or after {@link #disconnect()}, this behaves like
      * {@link #initializeConnection()}.
      *
      * @return the outcome; never {@code null}
      */
     public ConnectionResult reconnect() {
-        if (isIdle(state.get())) {
+        ConnectionState s = state.get();
+        if (isIdle(s)) {
             return initializeConnection();
         }
         long start = System.nanoTime();
         try {
-            if (!connectLock.tryLock(config.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                return ConnectionResult.failed(0, since(start), new DatabaseError(ErrorCode.UNKNOWN_ERROR,
-                        "Another connection attempt to " + target.hosts() + " is still running; try again later"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ConnectionResult.failed(0, since(start), new DatabaseError(ErrorCode.UNKNOWN_ERROR,
-                    "Interrupted while waiting to reconnect to " + target.hosts()));
-        }
-        try {
-            ConnectionState s = state.get();
-            if (isIdle(s)) {
-                return ConnectionResult.failed(0, since(start), disconnectedError());
-            }
             ProbeResult probe = probe(s.session(), config.connectionTimeout());
-            installPool(s.session(), probe, null);
+            connectLock.lock();
+            try {
+                installPool(s.session(), probe, null);
+            } finally {
+                connectLock.unlock();
+            }
         } catch (DatabaseError e) {
             LOG.warn("Reconnect to {} failed: {} [{}]", target.hosts(), e.getMessage(), e.code());
             return ConnectionResult.failed(1, since(start), e);
-        } finally {
-            connectLock.unlock();
         }
         stopInitializationRetries();
         return ConnectionResult.connected(1, since(start));
@@ -283,6 +276,7 @@ public final class ConnectionManager implements AutoCloseable {
             if (t == null) {
                 t = new ManagerThreads(config.name());
                 threads = t;
+                retirement.open();
                 loop.start(t.scheduler(), config.reconnectInterval(), this::tick);
             }
             session = isIdle(current) ? current.session() + 1 : current.session();
@@ -309,23 +303,21 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     private ConnectionState attemptInitialConnection(long session) {
-        connectLock.lock();
-        try {
-            ConnectionState s = state.get();
-            if (s.session() != session || isIdle(s)) {
-                throw disconnectedError();
-            }
-            return s.phase() == ConnectionPhase.CONNECTED ? s : installPool(session, probe(session, config.connectionTimeout()), null);
-        } finally {
-            connectLock.unlock();
+        ConnectionState s = state.get();
+        if (s.session() != session || isIdle(s)) {
+            throw disconnectedError();
         }
+        if (s.phase() == ConnectionPhase.CONNECTED) {
+            return s;
+        }
+        return installIfStillNeeded(session, probe(session, config.connectionTimeout()));
     }
 
     private void retryScheduled(DatabaseError error, Duration delay) {
         int attempt = state.get().retryCount();
         LOG.warn("Connection attempt {} to {} failed: {} [{}]; retrying in {} ms", attempt, target.hosts(),
                 error.getMessage(), error.code(), delay.toMillis());
-        publish(ConnectionEvent.Type.RETRYING, attempt, delay, error);
+        publish(ConnectionEvent.Type.RETRYING, ConnectionPhase.CONNECTING, attempt, delay, error);
     }
 
     /**
@@ -339,18 +331,19 @@ public final class ConnectionManager implements AutoCloseable {
         if (error == null || (now.session() == session && now.phase() == ConnectionPhase.CONNECTED)) {
             outcome = ConnectionResult.connected(attempts, took);
         } else {
-            DatabaseError cause = error instanceof CancellationException ? disconnectedError() : categorize(unwrap(error));
+            DatabaseError cause = error instanceof CancellationException ? cancelledError(now) : categorize(unwrap(error));
             ConnectionState before = state.getAndUpdate(s -> s.session() == session
-                    && s.phase() == ConnectionPhase.CONNECTING ? (cause.isTemporary() ? s.reconnecting(cause) : s.failed(cause)) : s);
+                    && s.phase() == ConnectionPhase.CONNECTING ? s.down(cause) : s);
             if (before.session() == session && before.phase() == ConnectionPhase.CONNECTING) {
                 if (cause.isTemporary()) {
                     LOG.warn("Could not connect to {} after {} attempts: {} [{}]; the reconnect loop tries every {} ms",
                             target.hosts(), attempts, cause.getMessage(), cause.code(),
                             config.reconnectInterval().toMillis());
-                    publish(ConnectionEvent.Type.RETRYING, before.retryCount(), config.reconnectInterval(), cause);
+                    publish(ConnectionEvent.Type.RETRYING, ConnectionPhase.RECONNECTING, before.retryCount(),
+                            config.reconnectInterval(), cause);
                 } else {
                     logPermanentFailure(cause);
-                    publish(ConnectionEvent.Type.FAILED, 0, null, cause);
+                    publish(ConnectionEvent.Type.FAILED, ConnectionPhase.FAILED, 0, null, cause);
                 }
             }
             outcome = ConnectionResult.failed(attempts, took, cause);
@@ -358,13 +351,35 @@ public final class ConnectionManager implements AutoCloseable {
         result.complete(outcome);
     }
 
-    /** Probes the server; a failure is recorded in the state. Caller holds {@link #connectLock}. */
+    /** Why the retry schedule was cancelled, when it did not end in a connection. */
+    private DatabaseError cancelledError(ConnectionState now) {
+        return isIdle(now) ? disconnectedError() : new DatabaseError(ErrorCode.UNKNOWN_ERROR,
+                "The retry schedule for " + target.hosts() + " was stopped early; the reconnect loop goes on");
+    }
+
+    /** Probes the server without holding any lock; a failure is counted in the state. */
     private ProbeResult probe(long session, Duration bound) {
         try {
             return prober.probe(bound);
         } catch (DatabaseError e) {
-            state.updateAndGet(s -> s.session() == session && s.isTryingToConnect() ? s.attemptFailed(e) : s);
+            state.updateAndGet(s -> s.session() == session && s.awaitsConnection() ? s.attemptFailed(e) : s);
             throw e;
+        }
+    }
+
+    /**
+     * Installs a pool for a server that just answered, unless another thread connected meanwhile.
+     *
+     * @return the state afterwards
+     * @throws DatabaseError NOT_INITIALIZED when the manager was disconnected meanwhile
+     */
+    private ConnectionState installIfStillNeeded(long session, ProbeResult probe) {
+        connectLock.lock();
+        try {
+            ConnectionState s = state.get();
+            return s.session() == session && s.awaitsConnection() ? installPool(session, probe, null) : s;
+        } finally {
+            connectLock.unlock();
         }
     }
 
@@ -394,28 +409,39 @@ public final class ConnectionManager implements AutoCloseable {
         }
         LOG.info("Connected to {} through pool {} (server started {})", config.sanitizedUrl(), pool.name(),
                 probe.serverStartedAt());
-        publish(ConnectionEvent.Type.CONNECTED, 0, null, null);
+        publish(ConnectionEvent.Type.CONNECTED, ConnectionPhase.CONNECTED, 0, null, null);
         return next;
     }
 
-    /** Another path connected while initializeConnection() waits between retries: end its schedule early. */
+    /**
+     * Another path connected while initializeConnection() waits between retries: end its schedule early;
+     * finishInitialization then reports the success to the waiting callers. Only while still connected, so a
+     * late call cannot cancel the schedule of a later initialization.
+     */
     private void stopInitializationRetries() {
         Future<?> retries;
         synchronized (lifecycle) {
             retries = initializationRetries;
         }
-        if (retries != null && !retries.isDone()) {
-            retries.cancel(false); // finishInitialization then reports the success to the waiting callers
+        if (retries != null && !retries.isDone() && state.get().phase() == ConnectionPhase.CONNECTED) {
+            retries.cancel(false);
         }
     }
 
-    /** A permanent failure while reconnecting: stop trying, as initializeConnection() would. */
-    private void giveUp(long session, DatabaseError error) {
+    /**
+     * A failed attempt while down: RECONNECTING after a temporary error, FAILED after a permanent one (no more
+     * probes from calls, so a wrong password is not tried at the rate calls arrive).
+     */
+    private void attemptFailedWhileDown(long session, DatabaseError error) {
         ConnectionState before = state.getAndUpdate(s -> s.session() == session
-                && s.phase() == ConnectionPhase.RECONNECTING ? s.failed(error) : s);
-        if (before.session() == session && before.phase() == ConnectionPhase.RECONNECTING) {
+                && (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) ? s.down(error) : s);
+        if (before.session() != session
+                || (before.phase() != ConnectionPhase.RECONNECTING && before.phase() != ConnectionPhase.FAILED)) {
+            return;
+        }
+        if (!error.isTemporary() && before.phase() == ConnectionPhase.RECONNECTING) {
             logPermanentFailure(error);
-            publish(ConnectionEvent.Type.FAILED, 0, null, error);
+            publish(ConnectionEvent.Type.FAILED, ConnectionPhase.FAILED, 0, null, error);
         }
     }
 
@@ -427,36 +453,29 @@ public final class ConnectionManager implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Watching: the reconnect loop while unreachable, liveness probes while connected
 
+    /** Runs the liveness check of the reconnect loop now, on the calling thread; for tests. */
+    void verifyConnectionNow() {
+        verifyConnection(state.get().generation(), false);
+    }
+
     private void tick() {
         ConnectionState s = state.get();
-        if (s.phase() == ConnectionPhase.RECONNECTING) {
-            reconnectTick();
+        if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
+            reconnectTick(s.session());
         } else if (s.phase() == ConnectionPhase.CONNECTED) {
             verifyConnection(s.generation(), false);
         }
     }
 
-    private void reconnectTick() {
-        connectLock.lock();
-        long session = -1;
+    private void reconnectTick(long session) {
         try {
-            ConnectionState s = state.get();
-            if (s.phase() != ConnectionPhase.RECONNECTING) {
-                return;
-            }
-            session = s.session();
-            installPool(session, probe(session, config.connectionTimeout()), null);
+            installIfStillNeeded(session, probe(session, config.connectionTimeout()));
         } catch (DatabaseError e) {
-            if (e.isTemporary()) {
-                int attempt = state.get().retryCount();
-                LOG.warn("Reconnect attempt {} to {} failed: {} [{}]; next in {} ms", attempt, target.hosts(),
-                        e.getMessage(), e.code(), config.reconnectInterval().toMillis());
-                publish(ConnectionEvent.Type.RETRYING, attempt, config.reconnectInterval(), e);
-            } else {
-                giveUp(session, e);
-            }
-        } finally {
-            connectLock.unlock();
+            attemptFailedWhileDown(session, e);
+            ConnectionState s = state.get();
+            LOG.warn("Reconnect attempt {} to {} failed: {} [{}]; next in {} ms", s.retryCount(), target.hosts(),
+                    e.getMessage(), e.code(), config.reconnectInterval().toMillis());
+            publish(ConnectionEvent.Type.RETRYING, s.phase(), s.retryCount(), config.reconnectInterval(), e);
         }
     }
 
@@ -486,51 +505,58 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     /**
-     * Probes the server behind pool {@code generation}. Unreachable means the connection is lost; but when
-     * only the periodic probe failed and no pooled connection did, the pool gets the last word, so one slow
-     * login does not turn a working pool into an outage. A new start time means the server restarted, and
-     * the pool is replaced before its stale connections fail one by one.
+     * Probes the server behind pool {@code generation}, outside any lock. Unreachable means the connection is
+     * lost; but when only the periodic probe failed and no pooled connection did, the pool gets the last
+     * word, so one slow login does not turn a working (or merely busy) pool into an outage. A new start time
+     * means the server restarted, and the pool is replaced before its stale connections fail one by one.
      *
      * @param failureSeen whether a pooled connection or the pool itself reported a connection failure
      */
     private void verifyConnection(long generation, boolean failureSeen) {
-        connectLock.lock();
+        ConnectionState s = state.get();
+        if (s.phase() != ConnectionPhase.CONNECTED || s.generation() != generation) {
+            return;
+        }
+        ProbeResult probe;
         try {
-            ConnectionState s = state.get();
-            if (s.phase() != ConnectionPhase.CONNECTED || s.generation() != generation) {
-                return;
-            }
-            ProbeResult probe;
-            try {
-                probe = prober.probe(config.probeTimeout());
-            } catch (DatabaseError e) {
-                if (!isUnreachable(e)) {
-                    LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), e.getMessage(), e.code());
-                } else if (!failureSeen && poolStillServes(s.pool())) {
-                    LOG.warn("Liveness probe of {} failed but pooled connections work; pool kept: {} [{}]",
-                            target.hosts(), e.getMessage(), e.code());
-                } else {
-                    connectionLost(s, e);
-                }
-                return;
-            }
-            if (driver.singleHost() && !probe.serverStartedAt().equals(s.serverStartedAt())) {
-                LOG.warn("PostgreSQL at {} restarted (start time {} was {}); replacing pool {}", target.hosts(),
-                        probe.serverStartedAt(), s.serverStartedAt(), s.pool().name());
-                installPool(s.session(), probe, LOST_POOL_GRACE);
-            }
+            probe = prober.probe(config.probeTimeout());
         } catch (DatabaseError e) {
-            LOG.debug("Replacing the pool of {} was abandoned: {}", target.hosts(), e.getMessage());
-        } finally {
-            connectLock.unlock();
+            if (!isUnreachable(e)) {
+                LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), e.getMessage(), e.code());
+            } else if (!failureSeen && poolMayStillServe(s.pool())) {
+                LOG.warn("Liveness probe of {} failed but the pool may still serve; kept: {} [{}]",
+                        target.hosts(), e.getMessage(), e.code());
+            } else {
+                connectionLost(s, e);
+            }
+            return;
+        }
+        if (driver.singleHost() && !probe.serverStartedAt().equals(s.serverStartedAt())) {
+            connectLock.lock();
+            try {
+                if (state.get() == s) {
+                    LOG.warn("PostgreSQL at {} restarted (start time {} was {}); replacing pool {}", target.hosts(),
+                            probe.serverStartedAt(), s.serverStartedAt(), s.pool().name());
+                    installPool(s.session(), probe, LOST_POOL_GRACE);
+                }
+            } catch (DatabaseError e) {
+                LOG.debug("Replacing the pool of {} was abandoned: {}", target.hosts(), e.getMessage());
+            } finally {
+                connectLock.unlock();
+            }
         }
     }
 
-    private boolean poolStillServes(ManagedPool pool) {
+    /**
+     * Whether the pool gives evidence against an outage: a pooled connection that validates, or all its
+     * connections busy (inconclusive, so the pool is kept). Only a dead connection, or none to be had from
+     * an idle pool, confirms the failed probe.
+     */
+    private boolean poolMayStillServe(ManagedPool pool) {
         try (Connection c = pool.borrow(Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis()))) {
             return c.isValid((int) Math.max(1, (config.probeTimeout().toMillis() + 999) / 1000));
         } catch (SQLException e) {
-            return false;
+            return pool.stats().active() > 0;
         }
     }
 
@@ -543,7 +569,7 @@ public final class ConnectionManager implements AutoCloseable {
         LOG.warn("Lost the connection to {}: {} [{}]; calls fail fast until a probe gets through, "
                         + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
                 config.reconnectInterval().toMillis());
-        publish(ConnectionEvent.Type.CONNECTION_LOST, 0, null, error);
+        publish(ConnectionEvent.Type.CONNECTION_LOST, ConnectionPhase.RECONNECTING, 0, null, error);
     }
 
     private static boolean isUnreachable(DatabaseError e) {
@@ -574,13 +600,13 @@ public final class ConnectionManager implements AutoCloseable {
         return dataSource;
     }
 
-    private Connection borrow() throws SQLException {
+    private Connection borrow(long timeoutMillis) throws SQLException {
         boolean retried = false;
         while (true) {
             ConnectionState s = state.get();
             if (s.phase() == ConnectionPhase.CONNECTED) {
                 try {
-                    return s.pool().borrow();
+                    return s.pool().borrow(timeoutMillis);
                 } catch (SQLException e) {
                     if (!retried && state.get().pool() != s.pool()) {
                         retried = true;
@@ -592,11 +618,11 @@ public final class ConnectionManager implements AutoCloseable {
                     throw e;
                 }
             }
-            if (s.isTryingToConnect() && !retried && probeOnCallerThread()) {
+            if (s.invitesProbes() && !retried && probeOnCallerThread()) {
                 retried = true;
                 continue;
             }
-            throw s.isTryingToConnect() ? unavailable(s) : unusable(s);
+            throw s.awaitsConnection() ? unavailable(s) : unusable(s);
         }
     }
 
@@ -609,29 +635,24 @@ public final class ConnectionManager implements AutoCloseable {
     private boolean probeOnCallerThread() {
         long now = System.nanoTime();
         long last = lastCallerProbe.get();
-        if (now - last < config.probeInterval().toNanos() || !lastCallerProbe.compareAndSet(last, now)
-                || !connectLock.tryLock()) {
+        if (now - last < config.probeInterval().toNanos() || !lastCallerProbe.compareAndSet(last, now)) {
             return false;
         }
-        long session = -1;
+        ConnectionState s = state.get();
+        if (!s.invitesProbes()) {
+            return s.phase() == ConnectionPhase.CONNECTED;
+        }
         try {
-            ConnectionState s = state.get();
-            if (!s.isTryingToConnect()) {
-                return s.phase() == ConnectionPhase.CONNECTED;
-            }
-            session = s.session();
-            installPool(session, probe(session, config.probeTimeout()), null);
+            installIfStillNeeded(s.session(), probe(s.session(), config.probeTimeout()));
         } catch (DatabaseError e) {
             LOG.debug("Probe of {} failed: {}", target.hosts(), e.getMessage());
             if (!e.isTemporary()) {
-                giveUp(session, e);
+                attemptFailedWhileDown(s.session(), e);
             }
             return false;
-        } finally {
-            connectLock.unlock();
         }
         stopInitializationRetries();
-        return true;
+        return state.get().phase() == ConnectionPhase.CONNECTED;
     }
 
     private SQLException unavailable(ConnectionState s) {
@@ -650,11 +671,8 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     private SQLException unusable(ConnectionState s) {
-        DatabaseError error = s.phase() == ConnectionPhase.FAILED && s.lastError() != null
-                ? s.lastError()
-                : s.phase() == ConnectionPhase.DISCONNECTED ? disconnectedError() : notInitializedError();
-        return new SQLNonTransientConnectionException(error.getMessage(),
-                error.sqlState() != null ? error.sqlState() : "08003", error);
+        DatabaseError error = s.phase() == ConnectionPhase.DISCONNECTED ? disconnectedError() : notInitializedError();
+        return new SQLNonTransientConnectionException(error.getMessage(), "08003", error);
     }
 
     private DatabaseError notInitializedError() {
@@ -678,9 +696,9 @@ public final class ConnectionManager implements AutoCloseable {
      * Stops the reconnect loop and closes the pools, returning within {@code DB_DISCONNECT_TIMEOUT}.
      * Connections still lent out are aborted. When it returns in time, no pgkeeper thread is left. A pool
      * whose close is stuck on the network (HikariCP waits for a connection attempt into a silent host) is
-     * left to finish on a daemon thread. Listeners get {@link ConnectionEvent.Type#DISCONNECTED} on the
-     * calling thread, after every earlier event. Idempotent. {@link #initializeConnection()} works again
-     * afterwards.
+     * left to finish on a daemon thread. Listeners get {@link ConnectionEvent.Type#DISCONNECTED} after every
+     * earlier event, and this method waits for that (within its bound) unless a listener called it.
+     * Idempotent. {@link #initializeConnection()} works again afterwards.
      */
     public void disconnect() {
         long deadline = System.nanoTime() + config.disconnectTimeout().toNanos();
@@ -719,6 +737,9 @@ public final class ConnectionManager implements AutoCloseable {
             pools.add(before.pool());
         }
         boolean clean = closeAll(pools, t, deadline);
+        // Queued behind every earlier event; shutdown() below lets the queue drain within the deadline.
+        events.publish(new ConnectionEvent(ConnectionEvent.Type.DISCONNECTED, ConnectionPhase.DISCONNECTED,
+                clock.instant(), 0, null, null), t == null ? null : t.events());
         try {
             clean &= t == null || t.shutdown(deadline);
         } catch (InterruptedException e) {
@@ -728,10 +749,9 @@ public final class ConnectionManager implements AutoCloseable {
         if (clean) {
             LOG.info("Disconnected from {}", target.hosts());
         } else {
-            LOG.warn("Disconnected from {}, but closing the pool did not finish within {} ms; it goes on in a "
-                    + "daemon thread", target.hosts(), config.disconnectTimeout().toMillis());
+            LOG.warn("Disconnected from {}, but closing the pool or delivering events did not finish within {} ms;"
+                    + " it goes on in a daemon thread", target.hosts(), config.disconnectTimeout().toMillis());
         }
-        publish(ConnectionEvent.Type.DISCONNECTED, 0, null, null);
     }
 
     /** Same as {@link #disconnect()}. */
@@ -872,9 +892,10 @@ public final class ConnectionManager implements AutoCloseable {
         events.remove(listener);
     }
 
-    private void publish(ConnectionEvent.Type type, int attempt, Duration nextDelay, DatabaseError error) {
+    private void publish(ConnectionEvent.Type type, ConnectionPhase phase, int attempt, Duration nextDelay,
+                         DatabaseError error) {
         ManagerThreads t = threads;
-        events.publish(new ConnectionEvent(type, state.get().phase(), clock.instant(), attempt, nextDelay, error),
+        events.publish(new ConnectionEvent(type, phase, clock.instant(), attempt, nextDelay, error),
                 t == null ? null : t.events());
     }
 

@@ -15,7 +15,11 @@ public enum ConnectionPhase {
      * when calls arrive, and the reconnect loop tries every {@code DB_RECONNECT_INTERVAL}.
      */
     RECONNECTING,
-    /** The first connection failed permanently (wrong password, missing database...); nothing is retried. */
+    /**
+     * The last attempt failed with a permanent error (wrong password, missing database, SSL): calls fail
+     * fast with it and do not probe, {@code initializeConnection()} did not retry, and only the reconnect
+     * loop tries again every {@code DB_RECONNECT_INTERVAL}, in case someone fixes the cause.
+     */
     FAILED,
     /** {@code disconnect()} was called; {@code initializeConnection()} starts again. */
     DISCONNECTED

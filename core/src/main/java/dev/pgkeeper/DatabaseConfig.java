@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *   <caption>Variables, builder methods and defaults</caption>
  *   <tr><th>variable</th><th>builder</th><th>default</th><th>allowed</th></tr>
  *   <tr><td>DATABASE_URL</td><td>{@link Builder#url}</td><td>required</td><td>{@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL</td></tr>
- *   <tr><td>DB_MAX_RETRIES</td><td>{@link Builder#maxRetries}</td><td>5</td><td>0–30</td></tr>
+ *   <tr><td>DB_MAX_RETRIES</td><td>{@link Builder#maxRetries}</td><td>5</td><td>0–30, all delays together at most 1 h</td></tr>
  *   <tr><td>DB_RETRY_BASE_DELAY</td><td>{@link Builder#retryBaseDelay}</td><td>1000 ms</td><td>0–600000 ms</td></tr>
  *   <tr><td>DB_POOL_SIZE</td><td>{@link Builder#poolSize}</td><td>10</td><td>1–1000</td></tr>
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
- *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms</td><td>100 ms–1 min</td></tr>
+ *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms, or the connection timeout if shorter</td><td>100 ms–1 min, at most the connection timeout</td></tr>
  *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>100 ms</td><td>10 ms–1 min</td></tr>
  *   <tr><td>DB_POOL_NAME</td><td>{@link Builder#name}</td><td>{@code default}</td><td>1–40 of {@code A-Z a-z 0-9 _ -}</td></tr>
  *   <tr><td>APP_ENV</td><td>{@link Builder#appEnv}</td><td>unset</td><td>{@code production} turns on stricter URL warnings</td></tr>
@@ -87,6 +87,9 @@ public final class DatabaseConfig {
     private final String name;
     private final String appEnv;
     private final String sanitizedUrl;
+    /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
+    private final Integer explicitPoolMinIdle;
+    private final Duration explicitProbeTimeout;
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
         this.url = b.url;
@@ -105,6 +108,8 @@ public final class DatabaseConfig {
         this.name = b.name;
         this.appEnv = b.appEnv;
         this.sanitizedUrl = parsedUrl.sanitized();
+        this.explicitPoolMinIdle = b.poolMinIdle;
+        this.explicitProbeTimeout = b.probeTimeout;
     }
 
     /** A builder with every default set and no URL. */
@@ -154,20 +159,23 @@ public final class DatabaseConfig {
         return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** A builder holding this configuration's values. */
+    /**
+     * A builder holding this configuration's values; settings that were left to their defaults stay so
+     * (the minimum idle count and the probe timeout follow the pool size and connection timeout).
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.url = url;
         b.maxRetries = maxRetries;
         b.retryBaseDelay = retryBaseDelay;
         b.poolSize = poolSize;
-        b.poolMinIdle = poolMinIdle;
+        b.poolMinIdle = explicitPoolMinIdle;
         b.connectionTimeout = connectionTimeout;
         b.idleTimeout = idleTimeout;
         b.socketTimeout = socketTimeout;
         b.reconnectInterval = reconnectInterval;
         b.disconnectTimeout = disconnectTimeout;
-        b.probeTimeout = probeTimeout;
+        b.probeTimeout = explicitProbeTimeout;
         b.probeInterval = probeInterval;
         b.name = name;
         b.appEnv = appEnv;
@@ -270,6 +278,7 @@ public final class DatabaseConfig {
         return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
     }
 
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DatabaseConfig c
@@ -306,6 +315,7 @@ public final class DatabaseConfig {
     public static final class Builder {
         static final int DEFAULT_MIN_IDLE = 2;
         static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(2_000);
+        static final long MAX_TOTAL_BACKOFF_MILLIS = 3_600_000;
 
         private String url;
         private int maxRetries = 5;
@@ -418,10 +428,28 @@ public final class DatabaseConfig {
             return build(new ConfigProblems(url));
         }
 
+        /**
+         * initializeConnection() blocks its callers for the whole schedule; past an hour the reconnect loop is
+         * the better tool, so a larger total is refused rather than trusted.
+         */
+        private void checkTotalBackoff(ConfigProblems problems) {
+            if (retryBaseDelay == null || retryBaseDelay.isNegative() || maxRetries < 0 || maxRetries > 30) {
+                return; // reported on its own
+            }
+            long totalMillis = retryBaseDelay.toMillis() * ((1L << maxRetries) - 1);
+            if (totalMillis > MAX_TOTAL_BACKOFF_MILLIS) {
+                problems.add(DB_MAX_RETRIES, "maxRetries", maxRetries + " retries from a base delay of "
+                                + retryBaseDelay.toMillis() + " ms wait " + totalMillis / 1000 + " s in all",
+                        "keep the total under one hour (fewer retries or a shorter " + DB_RETRY_BASE_DELAY
+                                + "); the reconnect loop covers longer outages");
+            }
+        }
+
         private DatabaseConfig build(ConfigProblems problems) {
             ConnectionUrl parsed = problems.checkUrl(DATABASE_URL, "url", url);
             problems.checkRange(DB_MAX_RETRIES, "maxRetries", maxRetries, 0, 30);
             problems.checkDuration(DB_RETRY_BASE_DELAY, "retryBaseDelay", retryBaseDelay, 0, 600_000);
+            checkTotalBackoff(problems);
             problems.checkRange(DB_POOL_SIZE, "poolSize", poolSize, 1, 1000);
             if (poolMinIdle != null) {
                 problems.checkRange(DB_POOL_MIN_IDLE, "poolMinIdle", poolMinIdle, 0, Math.max(poolSize, 0));

@@ -29,15 +29,20 @@ public final class DatabaseUrls {
     }
 
     /**
-     * Checks a database URL outside production: same as {@code validateDatabaseUrl(url, false)}. This
-     * method does not look at {@code APP_ENV}; call {@link #validateDatabaseUrl(String, boolean)} to get
-     * the production warnings.
+     * Checks a database URL for this process's environment: with the production warnings when the
+     * environment variable {@code APP_ENV} is {@code production} (any case), as
+     * {@link DatabaseConfig#isProduction()} decides. Deterministic for a given environment; call
+     * {@link #validateDatabaseUrl(String, boolean)} to choose explicitly.
      *
      * @param url the URL to check; may be {@code null} (which is an error in the result, not an exception)
      * @return whether the URL can be used, with every error and warning; messages never contain the password
      */
     public static ValidationResult validateDatabaseUrl(String url) {
-        return validateDatabaseUrl(url, false);
+        return validateDatabaseUrl(url, isProduction(System.getenv(DatabaseConfig.APP_ENV)));
+    }
+
+    private static boolean isProduction(String appEnv) {
+        return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
     }
 
     /**

@@ -30,8 +30,11 @@ class ConnectionManagerIT {
     @AfterEach
     void tearDown() {
         if (manager != null) {
-            TestConfigs.assertAllConnectionsReturned(manager);
-            manager.disconnect();
+            try {
+                TestConfigs.assertAllConnectionsReturned(manager);
+            } finally {
+                manager.disconnect();
+            }
             TestThreads.assertNoPgkeeperThreads();
         }
     }
@@ -87,8 +90,10 @@ class ConnectionManagerIT {
     }
 
     @Test
-    void reconnectKeepsTheSameDataSourceWorking() throws SQLException {
+    void reconnectSwapsThePoolBehindTheSameDataSource() throws SQLException {
         manager = ConnectionManager.create(TestConfigs.forDatabase(db).build());
+        java.util.List<ConnectionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        manager.addListener(events::add);
         manager.initializeConnection();
         DataSource ds = manager.dataSource();
         assertThat(selectOne(ds)).isEqualTo(1);
@@ -98,6 +103,10 @@ class ConnectionManagerIT {
         assertThat(result.success()).isTrue();
         assertThat(manager.dataSource()).isSameAs(ds);
         assertThat(selectOne(ds)).isEqualTo(1);
+        dev.pgkeeper.testing.Await.until("a second CONNECTED event", Duration.ofSeconds(5),
+                () -> events.stream().filter(e -> e.type() == ConnectionEvent.Type.CONNECTED).count() == 2);
+        assertThat(TestThreads.pgkeeperThreads()).as("the new pool's threads")
+                .anyMatch(name -> name.startsWith("pgkeeper-default-2"));
     }
 
     @Test

@@ -71,12 +71,15 @@ class DatabaseUrlsTest {
         }
 
         @Test
-        void oneArgumentFormIsNotProductionMode() {
+        void oneArgumentFormFollowsAppEnv() {
             String developmentUrl = "postgresql://app@localhost/orders";
+            String appEnv = System.getenv("APP_ENV");
+            boolean production = appEnv != null && appEnv.trim().equalsIgnoreCase("production");
 
-            assertThat(DatabaseUrls.validateDatabaseUrl(developmentUrl).warnings()).isEmpty();
             assertThat(DatabaseUrls.validateDatabaseUrl(developmentUrl))
-                    .isEqualTo(DatabaseUrls.validateDatabaseUrl(developmentUrl, false));
+                    .isEqualTo(DatabaseUrls.validateDatabaseUrl(developmentUrl, production));
+            assertThat(DatabaseUrls.validateDatabaseUrl(developmentUrl, false).warnings()).isEmpty();
+            assertThat(DatabaseUrls.validateDatabaseUrl(developmentUrl, true).warnings()).isNotEmpty();
         }
 
         @Test

@@ -85,7 +85,7 @@ class ManagerProperties {
      */
     @Property(tries = 100)
     void retryDelaysDoubleFromTheBaseDelay(@ForAll @IntRange(min = 0, max = 8) int maxRetries,
-                                           @ForAll @LongRange(min = 0, max = 60_000) long baseMillis) {
+                                           @ForAll @LongRange(min = 0, max = 14_000) long baseMillis) {
         DatabaseConfig config = DatabaseConfig.builder()
                 .url("postgresql://postgres@127.0.0.1:" + PrivateServer.freePort() + "/postgres")
                 .maxRetries(maxRetries).retryBaseDelay(Duration.ofMillis(baseMillis))

@@ -30,9 +30,23 @@ public record ConnectionState(ConnectionPhase phase, long session, ManagedPool p
         return pool == null ? 0 : pool.generation();
     }
 
-    /** Whether a reconnect attempt may change this state: the manager is trying to (re)connect. */
-    public boolean isTryingToConnect() {
+    /** Whether the manager wants a connection it does not have: CONNECTING, RECONNECTING or FAILED. */
+    public boolean awaitsConnection() {
+        return phase == ConnectionPhase.CONNECTING || phase == ConnectionPhase.RECONNECTING
+                || phase == ConnectionPhase.FAILED;
+    }
+
+    /**
+     * Whether a call may probe the server on its own thread: only while the last failure was temporary
+     * (CONNECTING or RECONNECTING), so a wrong password is not tried at the rate calls arrive.
+     */
+    public boolean invitesProbes() {
         return phase == ConnectionPhase.CONNECTING || phase == ConnectionPhase.RECONNECTING;
+    }
+
+    /** Down after a failed attempt: RECONNECTING for a temporary failure, FAILED for a permanent one. */
+    public ConnectionState down(DatabaseError error) {
+        return error.isTemporary() ? reconnecting(error) : failed(error);
     }
 
     /** Starts connecting in {@code newSession}, keeping the history of the last connection. */
@@ -57,7 +71,7 @@ public record ConnectionState(ConnectionPhase phase, long session, ManagedPool p
                 retryCount, null);
     }
 
-    /** Failed for good. */
+    /** A permanent failure: no probes from calls, only the reconnect loop tries again. */
     public ConnectionState failed(DatabaseError error) {
         return new ConnectionState(ConnectionPhase.FAILED, session, null, lastConnectedAt, error, retryCount, null);
     }

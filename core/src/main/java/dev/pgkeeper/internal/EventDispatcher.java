@@ -53,7 +53,7 @@ public final class EventDispatcher {
         for (ConnectionListener l : listeners) {
             try {
                 l.onEvent(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
                 LOG.warn("Connection listener {} failed on {}", l, event.type(), e);
             }
         }

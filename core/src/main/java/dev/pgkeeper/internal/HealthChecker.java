@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
- * Checks the database the way the application uses it: a connection through the manager's DataSource
- * (so an outage the manager knows about answers at once), one query, round-trip time measured, the whole
- * check bounded by a timeout so a health endpoint never hangs. Concurrent callers share the check in
- * flight, so a hanging server ties up at most one thread however often the endpoint is polled.
+ * Checks the database the way the application uses it: a connection borrowed like any other (so an outage
+ * the manager knows about answers at once, and an exhausted pool shows as POOL_EXHAUSTED), one query,
+ * round-trip time measured, the whole check bounded by a timeout so a health endpoint never hangs.
+ * Concurrent callers share the check in flight, so a hanging server ties up at most one thread however
+ * often the endpoint is polled.
  *
  * <p>Thread-safe.
  */
@@ -35,16 +35,23 @@ public final class HealthChecker {
 
     private static final String QUERY = "SELECT pg_is_in_recovery(), current_setting('server_version')";
 
-    private final DataSource dataSource;
+    private final ManagedDataSource.ConnectionSource connections;
     private final Duration timeout;
     private final Supplier<PoolStats> poolStats;
     private final ConnectionTarget target;
     private final Clock clock;
-    private final AtomicReference<CompletableFuture<DatabaseHealthResult>> inFlight = new AtomicReference<>();
+    private final AtomicReference<InFlight> inFlight = new AtomicReference<>();
 
-    public HealthChecker(DataSource dataSource, Duration timeout, Supplier<PoolStats> poolStats,
+    /** A check running on an executor; a check queued on an executor that was shut down never completes. */
+    private record InFlight(ExecutorService executor, CompletableFuture<DatabaseHealthResult> result) {
+        boolean canBeJoinedOn(ExecutorService current) {
+            return executor == current && !result.isDone();
+        }
+    }
+
+    public HealthChecker(ManagedDataSource.ConnectionSource connections, Duration timeout, Supplier<PoolStats> poolStats,
                          ConnectionTarget target, Clock clock) {
-        this.dataSource = dataSource;
+        this.connections = connections;
         this.timeout = timeout;
         this.poolStats = poolStats;
         this.target = target;
@@ -57,19 +64,20 @@ public final class HealthChecker {
      */
     public DatabaseHealthResult check(ExecutorService executor) {
         Instant checkedAt = clock.instant();
-        CompletableFuture<DatabaseHealthResult> check = inFlight.get();
-        if (check == null || check.isDone()) {
-            CompletableFuture<DatabaseHealthResult> mine = new CompletableFuture<>();
-            if (inFlight.compareAndSet(check, mine)) {
+        InFlight current = inFlight.get();
+        if (current == null || !current.canBeJoinedOn(executor)) {
+            InFlight mine = new InFlight(executor, new CompletableFuture<>());
+            if (inFlight.compareAndSet(current, mine)) {
                 try {
-                    executor.execute(() -> mine.complete(runCheck(checkedAt)));
+                    executor.execute(() -> mine.result().complete(runCheck(checkedAt)));
                 } catch (RejectedExecutionException e) {
-                    mine.complete(down(checkedAt, new DatabaseError(ErrorCode.NOT_INITIALIZED,
+                    mine.result().complete(down(checkedAt, new DatabaseError(ErrorCode.NOT_INITIALIZED,
                             "The connection manager is shutting down; no health check was run")));
                 }
             }
-            check = inFlight.get();
+            current = inFlight.get();
         }
+        CompletableFuture<DatabaseHealthResult> check = current.result();
         try {
             return check.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -91,8 +99,11 @@ public final class HealthChecker {
     }
 
     private DatabaseHealthResult runCheck(Instant checkedAt) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setNetworkTimeout(Runnable::run, (int) timeout.toMillis());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Half the budget to get a connection, so an exhausted pool reports itself before the overall bound.
+        try (Connection c = connections.borrow(Math.max(1, timeout.toMillis() / 2))) {
+            c.setNetworkTimeout(Runnable::run,
+                    (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             long start = System.nanoTime();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();

@@ -20,28 +20,32 @@ public final class ManagedDataSource implements DataSource {
     /** Where connections come from. */
     @FunctionalInterface
     public interface ConnectionSource {
-        /** Lends a connection from the current pool, or fails fast when there is none. */
-        Connection borrow() throws SQLException;
+        /**
+         * Lends a connection from the current pool, waiting at most {@code timeoutMillis} for one, or fails
+         * fast when there is no pool.
+         */
+        Connection borrow(long timeoutMillis) throws SQLException;
     }
 
     private final ConnectionSource source;
     private final String description;
-    private final int loginTimeoutSeconds;
+    private final long connectionTimeoutMillis;
 
     /**
-     * @param source              lends connections
-     * @param description         sanitized description for {@link #toString()}
-     * @param loginTimeoutSeconds reported by {@link #getLoginTimeout()}
+     * @param source                  lends connections
+     * @param description             sanitized description for {@link #toString()}
+     * @param connectionTimeoutMillis longest wait for a connection
      */
-    public ManagedDataSource(ConnectionSource source, String description, int loginTimeoutSeconds) {
+    public ManagedDataSource(ConnectionSource source, String description, long connectionTimeoutMillis) {
         this.source = source;
         this.description = description;
-        this.loginTimeoutSeconds = loginTimeoutSeconds;
+        this.connectionTimeoutMillis = connectionTimeoutMillis;
     }
 
+    /** Lends a connection from the current pool, waiting at most the connection timeout. */
     @Override
     public Connection getConnection() throws SQLException {
-        return source.borrow();
+        return source.borrow(connectionTimeoutMillis);
     }
 
     /** Not supported: the credentials come from the configuration. */
@@ -56,21 +60,22 @@ public final class ManagedDataSource implements DataSource {
         return null;
     }
 
-    /** Not supported: pgkeeper logs through Log4j. */
+    /** Ignored, as HikariCP ignores it: pgkeeper logs through Log4j, pgjdbc through java.util.logging. */
     @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        throw new SQLFeatureNotSupportedException("pgkeeper logs through Log4j; configure logging there");
+    public void setLogWriter(PrintWriter out) {
+        // frameworks call this routinely; refusing it would break them for nothing
     }
 
-    /** Not supported: set {@code DB_CONNECTION_TIMEOUT} instead. */
+    /** Ignored: the connection timeout is {@code DB_CONNECTION_TIMEOUT}. */
     @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        throw new SQLFeatureNotSupportedException("set DB_CONNECTION_TIMEOUT to change the connection timeout");
+    public void setLoginTimeout(int seconds) {
+        // frameworks call this routinely; the configuration decides
     }
 
+    /** The connection timeout in whole seconds, at least 1. */
     @Override
     public int getLoginTimeout() {
-        return loginTimeoutSeconds;
+        return (int) Math.max(1, connectionTimeoutMillis / 1000);
     }
 
     @Override

@@ -92,11 +92,6 @@ public final class ManagedPool {
         return pool.getConnection(timeoutMillis);
     }
 
-    /** Whether {@link #close()} has been called. */
-    public boolean isClosed() {
-        return closed;
-    }
-
     /** The pool's numbers now. */
     public PoolStats stats() {
         return new PoolStats(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),

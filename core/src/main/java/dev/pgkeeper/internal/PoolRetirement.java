@@ -23,6 +23,7 @@ public final class PoolRetirement {
 
     private final Set<ManagedPool> retiring = ConcurrentHashMap.newKeySet();
     private final Consumer<ManagedPool> closer;
+    private volatile boolean accepting = true;
 
     /** @param closer closes a pool, typically on a background thread */
     public PoolRetirement(Consumer<ManagedPool> closer) {
@@ -39,12 +40,25 @@ public final class PoolRetirement {
     public void retire(ManagedPool pool, Duration grace, ScheduledExecutorService scheduler) {
         pool.retire();
         retiring.add(pool);
+        if (!accepting) {
+            closeNow(pool); // drained already: nobody else will close it
+            return;
+        }
         long giveUpAt = grace == null ? Long.MAX_VALUE : System.nanoTime() + grace.toNanos();
         scheduleCheck(pool, giveUpAt, scheduler);
     }
 
-    /** Every pool still retiring, now owned by the caller, who must close them. */
+    /** Starts accepting pools again, after {@link #drain()}, for a manager that connects again. */
+    public void open() {
+        accepting = true;
+    }
+
+    /**
+     * Every pool still retiring, now owned by the caller, who must close them. Pools retired from now on
+     * until {@link #open()} are closed at once.
+     */
     public List<ManagedPool> drain() {
+        accepting = false;
         List<ManagedPool> drained = new ArrayList<>();
         for (ManagedPool pool : List.copyOf(retiring)) {
             if (retiring.remove(pool)) {

@@ -6,11 +6,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the server directly, outside the pool, whether it is there: one new pgjdbc connection with the
  * pool's own URL, credentials and TLS settings, bounded by a timeout, and one real round trip
- * ({@code SELECT pg_postmaster_start_time()}), closed at once. This is how the manager proves connectivity,
+ * ({@code SELECT 1, pg_postmaster_start_time()}), closed at once. This is how the manager proves connectivity,
  * decides that the server is down without waiting on the pool's connection timeout, and notices a restart
  * (a new start time) before stale pooled connections do.
  *
@@ -18,7 +19,7 @@ import java.time.Duration;
  */
 public final class Prober {
 
-    private static final String QUERY = "SELECT pg_postmaster_start_time()";
+    private static final String QUERY = "SELECT 1, pg_postmaster_start_time()";
 
     private final DriverSettings settings;
 
@@ -27,17 +28,20 @@ public final class Prober {
     }
 
     /**
-     * Probes the server within about {@code bound}.
+     * Probes the server within {@code bound}: login and query together.
      *
      * @throws DatabaseError the categorized failure when the server could not be reached or refused us
      */
     public ProbeResult probe(Duration bound) {
         long start = System.nanoTime();
-        try (Connection c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(QUERY)) {
-            rs.next();
-            return new ProbeResult(rs.getTimestamp(1).toInstant(), System.nanoTime() - start);
+        long deadline = start + bound.toNanos();
+        try (Connection c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound))) {
+            // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
+            c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
+                rs.next();
+                return new ProbeResult(rs.getTimestamp(2).toInstant(), System.nanoTime() - start);
+            }
         } catch (SQLException | RuntimeException e) {
             throw ErrorClassifier.classify(e, settings.target());
         }

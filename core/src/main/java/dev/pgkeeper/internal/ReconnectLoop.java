@@ -29,7 +29,8 @@ public final class ReconnectLoop {
         Runnable guarded = () -> {
             try {
                 tick.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // Anything else thrown here would cancel every later tick without a word.
                 LOG.error("Unexpected failure in pgkeeper's reconnect loop", e);
             }
         };
@@ -46,10 +47,5 @@ public final class ReconnectLoop {
             task.cancel(false);
             task = null;
         }
-    }
-
-    /** Whether a task is scheduled. */
-    public synchronized boolean isRunning() {
-        return task != null && !task.isDone();
     }
 }

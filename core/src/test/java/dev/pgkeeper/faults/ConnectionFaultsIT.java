@@ -51,11 +51,15 @@ class ConnectionFaultsIT {
 
     @AfterEach
     void tearDown() {
+        server.start(); // a test that stopped it leaves it running for the next
         if (manager != null) {
-            manager.disconnect();
+            try {
+                TestConfigs.assertAllConnectionsReturned(manager);
+            } finally {
+                manager.disconnect();
+            }
             TestThreads.assertNoPgkeeperThreads();
         }
-        server.start(); // a test that stopped it leaves it running for the next
     }
 
     private ConnectionManager manager(DatabaseConfig.Builder config) {
@@ -81,7 +85,7 @@ class ConnectionFaultsIT {
         assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.RECONNECTING);
         assertThat(manager.getConnectionStatus().reconnectScheduled()).isTrue();
         Await.until("three events", Duration.ofSeconds(5), () -> events.size() >= 3);
-        assertThat(events).extracting(ConnectionEvent::type, ConnectionEvent::nextDelay).containsExactly(
+        assertThat(events.subList(0, 3)).extracting(ConnectionEvent::type, ConnectionEvent::nextDelay).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(50)),
                 org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(100)),
                 org.assertj.core.groups.Tuple.tuple(ConnectionEvent.Type.RETRYING, Duration.ofMillis(300)));
@@ -161,41 +165,85 @@ class ConnectionFaultsIT {
         assertThat(failures).as("failures are categorized temporary").allMatch(ErrorCode::isTemporary);
         assertThat(failures).as("at most the stale connections fail").hasSizeLessThanOrEqualTo(4);
         assertThat(manager.isConnected()).isTrue();
+        Await.until("the manager noticed: lost the connection, or replaced the pool of the restarted server",
+                Duration.ofSeconds(5), () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.CONNECTION_LOST)
+                        || events.stream().filter(e -> e.type() == ConnectionEvent.Type.CONNECTED).count() >= 2);
     }
 
     @Test
-    void anIdleRestartIsNoticedByTheLivenessProbeBeforeAnyCallFails() throws Exception {
+    void anOutageWithoutTrafficIsNoticedByTheLivenessProbe() throws Exception {
         manager(config().reconnectInterval(Duration.ofMillis(200)));
+        manager.initializeConnection();
+        Jdbc.selectOne(manager.dataSource());
+
+        server.stop(); // no call is made from here on
+        Await.until("the liveness probe notices", Duration.ofSeconds(10),
+                () -> manager.getConnectionStatus().phase() == ConnectionPhase.RECONNECTING);
+        server.start();
+        Await.until("the reconnect loop connects", Duration.ofSeconds(10), manager::isConnected);
+
+        assertThat(Jdbc.selectOne(manager.dataSource())).isEqualTo(1);
+    }
+
+    @Test
+    void aLostConnectionIsNoticedByTheNextFailedOperation() throws Exception {
+        manager(config().reconnectInterval(Duration.ofDays(1))); // no liveness probe will run
         manager.initializeConnection();
         DataSource ds = manager.dataSource();
         Jdbc.selectOne(ds);
-        events.clear();
 
-        server.restart();
-        Await.until("the probe replaces the pool", Duration.ofSeconds(10),
-                () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.CONNECTED));
+        server.stop();
+        assertThatThrownBy(() -> Jdbc.selectOne(ds)).isInstanceOf(SQLException.class);
 
-        assertThat(Jdbc.selectOne(ds)).isEqualTo(1);
+        Await.until("the failed operation made the manager check", Duration.ofSeconds(10),
+                () -> manager.getConnectionStatus().phase() == ConnectionPhase.RECONNECTING);
+        Await.until("a CONNECTION_LOST event", Duration.ofSeconds(5),
+                () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.CONNECTION_LOST));
     }
 
     @Test
-    void aWrongPasswordIsAuthFailedAndNotRetried() {
+    void theReconnectLoopKeepsItsInterval() {
+        server.stop();
+        Duration interval = Duration.ofMillis(300);
+        manager(config().maxRetries(0).reconnectInterval(interval));
+        manager.initializeConnection();
+
+        Await.until("four turns of the loop", Duration.ofSeconds(10), () -> events.size() >= 5);
+
+        // events: the initial attempt handing over to the loop, then one per turn
+        List<ConnectionEvent> turns = events.subList(1, 5);
+        assertThat(turns).allSatisfy(e -> {
+            assertThat(e.type()).isEqualTo(ConnectionEvent.Type.RETRYING);
+            assertThat(e.nextDelay()).isEqualTo(interval);
+        });
+        for (int i = 1; i < turns.size(); i++) {
+            assertThat(Duration.between(turns.get(i - 1).at(), turns.get(i).at()))
+                    .as("time between turns").isGreaterThanOrEqualTo(interval.minusMillis(20));
+        }
+    }
+
+    @Test
+    void aWrongPasswordIsAuthFailedAndNotRetried() throws Exception {
         var app = server.createLoginRole("pgk_auth", "right-Pa55word", "postgres");
-        manager(TestConfigs.forUrl(app.as("pgk_auth", "wrong-Pa55word").url()).maxRetries(3));
+        manager(TestConfigs.forUrl(app.as("pgk_auth", "wrong-Pa55word").url()).maxRetries(3)
+                .reconnectInterval(Duration.ofDays(1)));
 
         ConnectionResult result = manager.initializeConnection();
 
         assertThat(result.success()).isFalse();
-        assertThat(result.attempts()).isEqualTo(1);
+        assertThat(result.attempts()).as("no backoff retries").isEqualTo(1);
         assertThat(result.error().code()).isEqualTo(ErrorCode.AUTH_FAILED);
         assertThat(result.error().isTemporary()).isFalse();
         assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.FAILED);
-        assertThat(manager.getConnectionStatus().reconnectScheduled()).isFalse();
         Await.until("a FAILED event", Duration.ofSeconds(5), () -> !events.isEmpty());
         assertThat(events).extracting(ConnectionEvent::type).containsExactly(ConnectionEvent.Type.FAILED);
-        assertThatThrownBy(() -> manager.dataSource().getConnection())
-                .hasCauseInstanceOf(DatabaseError.class)
-                .satisfies(e -> assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.AUTH_FAILED));
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> manager.dataSource().getConnection())
+                    .hasCauseInstanceOf(DatabaseError.class)
+                    .satisfies(e -> assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.AUTH_FAILED));
+            Thread.sleep(10);
+        }
+        assertThat(manager.getConnectionStatus().retryCount()).as("calls do not try the password again").isEqualTo(1);
     }
 
     @Test

@@ -123,4 +123,37 @@ class ReconnectIT {
             proxy.mode(TcpProxy.Mode.FORWARD);
         }
     }
+
+    @Test
+    void aFailedLivenessProbeDoesNotRetireABusyPool() throws Exception {
+        try (TcpProxy proxy = TcpProxy.start(server.host(), server.port());
+             ConnectionManager manager = ConnectionManager.create(TestConfigs.forUrl(
+                     "postgresql://postgres@127.0.0.1:" + proxy.port() + "/postgres")
+                     .poolSize(2).poolMinIdle(2).reconnectInterval(Duration.ofMillis(200)).build())) {
+            List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
+            manager.addListener(events::add);
+            manager.initializeConnection();
+            DataSource ds = manager.dataSource();
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> sleep(ds));
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> sleep(ds));
+            Await.until("both connections are busy", Duration.ofSeconds(5),
+                    () -> manager.getConnectionStatus().pool().active() == 2);
+
+            proxy.mode(TcpProxy.Mode.REFUSE_NEW); // probes fail while every pooled connection is busy
+            CompletableFuture.allOf(first, second).get(10, TimeUnit.SECONDS);
+
+            assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.CONNECTED);
+            assertThat(events).extracting(ConnectionEvent::type).doesNotContain(ConnectionEvent.Type.CONNECTION_LOST);
+            assertThat(Jdbc.selectOne(ds)).isEqualTo(1);
+            proxy.mode(TcpProxy.Mode.FORWARD);
+        }
+    }
+
+    private static void sleep(DataSource ds) {
+        try {
+            Jdbc.sleepInDatabase(ds, 2);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
