@@ -18,8 +18,11 @@ public final class DatabaseError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The category. */
     private final ErrorCode code;
+    /** Steps to find and fix the cause. */
     private final List<String> troubleshootingSteps;
+    /** Sanitized facts about where it happened. */
     private final Map<String, String> context;
 
     /**

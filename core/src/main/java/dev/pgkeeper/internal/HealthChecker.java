@@ -49,6 +49,13 @@ public final class HealthChecker {
         }
     }
 
+    /**
+     * @param connections lends connections as the application's DataSource does, with a timeout
+     * @param timeout     bound of the whole check
+     * @param poolStats   the pool's numbers, for the result
+     * @param target      where the manager connects, for messages
+     * @param clock       stamps results
+     */
     public HealthChecker(ManagedDataSource.ConnectionSource connections, Duration timeout, Supplier<PoolStats> poolStats,
                          ConnectionTarget target, Clock clock) {
         this.connections = connections;

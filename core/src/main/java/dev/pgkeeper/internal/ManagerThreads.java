@@ -23,6 +23,7 @@ public final class ManagerThreads {
     private final ExecutorService events;
     private volatile Thread eventThread;
 
+    /** Starts the executors; their threads are named {@code pgkeeper-<managerName>-...}. */
     public ManagerThreads(String managerName) {
         String prefix = "pgkeeper-" + managerName + "-";
         scheduler = new ScheduledThreadPoolExecutor(1, named(prefix + "scheduler"));

@@ -23,6 +23,7 @@ public final class Prober {
 
     private final DriverSettings settings;
 
+    /** @param settings the URL, credentials and TLS settings the pool uses */
     public Prober(DriverSettings settings) {
         this.settings = settings;
     }
