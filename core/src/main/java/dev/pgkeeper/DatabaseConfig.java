@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
  *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
  *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
+ *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms</td><td>0 (none) or whole seconds, shorter than the socket timeout</td></tr>
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
@@ -55,6 +56,8 @@ public final class DatabaseConfig {
     public static final String DB_CONNECTION_TIMEOUT = "DB_CONNECTION_TIMEOUT";
     /** Variable holding {@link #idleTimeout()} in milliseconds. */
     public static final String DB_IDLE_TIMEOUT = "DB_IDLE_TIMEOUT";
+    /** Variable holding {@link #statementTimeout()} in milliseconds. */
+    public static final String DB_STATEMENT_TIMEOUT = "DB_STATEMENT_TIMEOUT";
     /** Variable holding {@link #socketTimeout()} in milliseconds. */
     public static final String DB_SOCKET_TIMEOUT = "DB_SOCKET_TIMEOUT";
     /** Variable holding {@link #reconnectInterval()} in milliseconds. */
@@ -79,6 +82,7 @@ public final class DatabaseConfig {
     private final int poolMinIdle;
     private final Duration connectionTimeout;
     private final Duration idleTimeout;
+    private final Duration statementTimeout;
     private final Duration socketTimeout;
     private final Duration reconnectInterval;
     private final Duration disconnectTimeout;
@@ -99,6 +103,7 @@ public final class DatabaseConfig {
         this.poolMinIdle = b.poolMinIdle == null ? Math.min(Builder.DEFAULT_MIN_IDLE, b.poolSize) : b.poolMinIdle;
         this.connectionTimeout = b.connectionTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.statementTimeout = b.statementTimeout;
         this.socketTimeout = b.socketTimeout;
         this.reconnectInterval = b.reconnectInterval;
         this.disconnectTimeout = b.disconnectTimeout;
@@ -145,6 +150,7 @@ public final class DatabaseConfig {
         problems.readInt(variables, DB_POOL_MIN_IDLE, 2).ifPresent(v -> b.poolMinIdle = v);
         problems.readMillis(variables, DB_CONNECTION_TIMEOUT).ifPresent(v -> b.connectionTimeout = v);
         problems.readMillis(variables, DB_IDLE_TIMEOUT).ifPresent(v -> b.idleTimeout = v);
+        problems.readMillis(variables, DB_STATEMENT_TIMEOUT).ifPresent(v -> b.statementTimeout = v);
         problems.readMillis(variables, DB_SOCKET_TIMEOUT).ifPresent(v -> b.socketTimeout = v);
         problems.readMillis(variables, DB_RECONNECT_INTERVAL).ifPresent(v -> b.reconnectInterval = v);
         problems.readMillis(variables, DB_DISCONNECT_TIMEOUT).ifPresent(v -> b.disconnectTimeout = v);
@@ -172,6 +178,7 @@ public final class DatabaseConfig {
         b.poolMinIdle = explicitPoolMinIdle;
         b.connectionTimeout = connectionTimeout;
         b.idleTimeout = idleTimeout;
+        b.statementTimeout = statementTimeout;
         b.socketTimeout = socketTimeout;
         b.reconnectInterval = reconnectInterval;
         b.disconnectTimeout = disconnectTimeout;
@@ -226,6 +233,15 @@ public final class DatabaseConfig {
     /** How long a connection above {@link #poolMinIdle()} may sit idle before it is closed; zero means never. */
     public Duration idleTimeout() {
         return idleTimeout;
+    }
+
+    /**
+     * Default limit on a statement's run time for integrations that set one per statement, such as
+     * pgkeeper-mybatis ({@code DB_STATEMENT_TIMEOUT}); zero for none. It is shorter than the socket timeout so
+     * that the server cancels a slow statement cleanly (QUERY_CANCELED) before the socket gives up.
+     */
+    public Duration statementTimeout() {
+        return statementTimeout;
     }
 
     /**
@@ -285,7 +301,7 @@ public final class DatabaseConfig {
                 && url.equals(c.url) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
                 && poolSize == c.poolSize && poolMinIdle == c.poolMinIdle
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
-                && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
+                && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
                 && disconnectTimeout.equals(c.disconnectTimeout) && probeTimeout.equals(c.probeTimeout)
                 && probeInterval.equals(c.probeInterval) && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
     }
@@ -293,7 +309,7 @@ public final class DatabaseConfig {
     @Override
     public int hashCode() {
         return Objects.hash(url, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
-                socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
+                statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
     }
 
     /** All settings, with the URL sanitized. */
@@ -302,7 +318,8 @@ public final class DatabaseConfig {
         return "DatabaseConfig[url=" + sanitizedUrl + ", name=" + name + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay.toMillis() + "ms, poolSize=" + poolSize
                 + ", poolMinIdle=" + poolMinIdle + ", connectionTimeout=" + connectionTimeout.toMillis()
-                + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, socketTimeout=" + socketTimeout.toMillis()
+                + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis()
+                + "ms, socketTimeout=" + socketTimeout.toMillis()
                 + "ms, reconnectInterval=" + reconnectInterval.toMillis() + "ms, disconnectTimeout="
                 + disconnectTimeout.toMillis() + "ms, probeTimeout=" + probeTimeout().toMillis()
                 + "ms, probeInterval=" + probeInterval.toMillis() + "ms, appEnv=" + appEnv + "]";
@@ -324,6 +341,7 @@ public final class DatabaseConfig {
         private Integer poolMinIdle;
         private Duration connectionTimeout = Duration.ofMillis(10_000);
         private Duration idleTimeout = Duration.ofMillis(10_000);
+        private Duration statementTimeout = Duration.ofMillis(30_000);
         private Duration socketTimeout = Duration.ofMillis(60_000);
         private Duration reconnectInterval = Duration.ofMillis(30_000);
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
@@ -374,6 +392,12 @@ public final class DatabaseConfig {
         /** See {@link DatabaseConfig#idleTimeout()}; default 10 s. */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#statementTimeout()}; default 30 s. */
+        public Builder statementTimeout(Duration statementTimeout) {
+            this.statementTimeout = statementTimeout;
             return this;
         }
 
@@ -458,6 +482,15 @@ public final class DatabaseConfig {
             problems.checkDurationZeroOr(DB_IDLE_TIMEOUT, "idleTimeout", idleTimeout, 10_000, 86_400_000,
                     "HikariCP retires idle connections no sooner than 10 s");
             problems.checkWholeSecondsZeroOr(DB_SOCKET_TIMEOUT, "socketTimeout", socketTimeout, 86_400_000);
+            problems.checkWholeSecondsZeroOr(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout, 86_400_000);
+            if (statementTimeout != null && socketTimeout != null && !statementTimeout.isZero()
+                    && socketTimeout.toMillis() > 0 && socketTimeout.toMillis() % 1000 == 0
+                    && statementTimeout.compareTo(socketTimeout) >= 0) {
+                problems.add(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout.toMillis()
+                                + " ms is not shorter than the socket timeout (" + socketTimeout.toMillis() + " ms)",
+                        "the socket would give up before the server cancels the statement: make it shorter than "
+                                + DB_SOCKET_TIMEOUT + ", or set " + DB_SOCKET_TIMEOUT + "=0");
+            }
             problems.checkDuration(DB_RECONNECT_INTERVAL, "reconnectInterval", reconnectInterval, 100, 86_400_000);
             problems.checkDuration(DB_DISCONNECT_TIMEOUT, "disconnectTimeout", disconnectTimeout, 0, 600_000);
             if (probeTimeout != null) {

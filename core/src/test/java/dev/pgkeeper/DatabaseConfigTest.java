@@ -25,6 +25,7 @@ class DatabaseConfigTest {
         assertThat(c.reconnectInterval()).isEqualTo(Duration.ofMillis(30_000));
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofMillis(5_000));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMillis(60_000));
+        assertThat(c.statementTimeout()).isEqualTo(Duration.ofMillis(30_000));
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.name()).isEqualTo("default");
@@ -43,6 +44,7 @@ class DatabaseConfigTest {
         env.put("DB_CONNECTION_TIMEOUT", "4000");
         env.put("DB_IDLE_TIMEOUT", "0");
         env.put("DB_SOCKET_TIMEOUT", "0");
+        env.put("DB_STATEMENT_TIMEOUT", "120000");
         env.put("DB_RECONNECT_INTERVAL", "1000");
         env.put("DB_DISCONNECT_TIMEOUT", "2000");
         env.put("DB_PROBE_TIMEOUT", "500");
@@ -59,6 +61,7 @@ class DatabaseConfigTest {
         assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(c.idleTimeout()).isZero();
         assertThat(c.socketTimeout()).isZero();
+        assertThat(c.statementTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.reconnectInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
@@ -174,5 +177,29 @@ class DatabaseConfigTest {
         assertThat(c.toString()).contains("db.example.com", "orders", "poolSize=10")
                 .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
         assertThat(c.sanitizedUrl()).doesNotContain("s3cr");
+    }
+
+    @Test
+    void aStatementTimeoutMustEndBeforeTheSocketGivesUp() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).statementTimeout(Duration.ofSeconds(60))
+                .socketTimeout(Duration.ofSeconds(60)).build())
+                .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): 60000 ms is not shorter than the socket timeout");
+        assertThat(DatabaseConfig.builder().url(URL).statementTimeout(Duration.ZERO).build().statementTimeout()).isZero();
+    }
+
+    @Test
+    void toBuilderKeepsDefaultsThatFollowOtherSettings() {
+        DatabaseConfig base = DatabaseConfig.builder().url(URL).build();
+
+        DatabaseConfig changed = base.toBuilder().connectionTimeout(Duration.ofSeconds(1)).poolSize(1).build();
+
+        assertThat(changed.probeTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(changed.poolMinIdle()).isEqualTo(1);
+    }
+
+    @Test
+    void aRetryScheduleLongerThanAnHourIsRefused() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).maxRetries(20).build())
+                .hasMessageContaining("DB_MAX_RETRIES (maxRetries): 20 retries from a base delay of 1000 ms wait");
     }
 }

@@ -122,7 +122,7 @@ public final class ConfigProblems {
         }
     }
 
-    /** Zero, or a whole number of seconds up to {@code maxMillis}: pgjdbc's socket timeout has one-second steps. */
+    /** Zero, or a whole number of seconds up to {@code maxMillis}: JDBC's socket and query timeouts have one-second steps. */
     public void checkWholeSecondsZeroOr(String variable, String builderMethod, Duration value, long maxMillis) {
         if (value != null && value.isZero()) {
             return;
@@ -130,7 +130,7 @@ public final class ConfigProblems {
         if (value == null || value.isNegative() || value.toMillis() > maxMillis || value.toMillis() % 1000 != 0) {
             add(variable, builderMethod, (value == null ? "missing" : value.toMillis() + " ms") + " is not allowed",
                     "use 0 to disable, or whole seconds written in milliseconds up to " + maxMillis
-                            + " (pgjdbc counts this timeout in seconds), e.g. " + variable + "=30000");
+                            + " (JDBC counts this timeout in seconds), e.g. " + variable + "=30000");
         }
     }
 
