@@ -1,0 +1,79 @@
+package dev.pgkeeper.mybatis;
+
+import java.util.Objects;
+import java.util.function.BiConsumer;
+
+/**
+ * The base of a repository backed by one MyBatis mapper. A subclass names its mapper type and calls
+ * {@link #mapper()}; it never opens, commits or closes a session. Every failure reaches the caller as a
+ * categorized {@link dev.pgkeeper.DatabaseError} with MyBatis's exception as cause.
+ *
+ * <pre>{@code
+ * public final class UserRepository extends BaseRepository<UserMapper> {
+ *     public UserRepository(MyBatisClient client) { super(client, UserMapper.class); }
+ *     public Optional<User> find(long id)         { return Optional.ofNullable(mapper().findById(id)); }
+ *     public long add(User user)                  { mapper().insert(user); return user.getId(); }
+ * }
+ * }</pre>
+ *
+ * <p>Repositories are thread-safe and cheap; build them once and share them. Calls made inside
+ * {@link MyBatisClient#inTransaction} join the transaction.
+ *
+ * @param <M> the mapper interface
+ */
+public abstract class BaseRepository<M> {
+
+    private final MyBatisClient client;
+    private final M mapper;
+
+    /**
+     * @throws dev.pgkeeper.DatabaseError {@link dev.pgkeeper.ErrorCode#NOT_INITIALIZED} when the client's
+     *                                    manager has not been initialized, or
+     *                                    {@link dev.pgkeeper.ErrorCode#CONFIGURATION_ERROR} when the mapper
+     *                                    is not registered with the client
+     */
+    protected BaseRepository(MyBatisClient client, Class<M> mapperType) {
+        this.client = Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(mapperType, "mapperType");
+        client.connectionManager().dataSource(); // fails clearly before initializeConnection()
+        this.mapper = client.mapper(mapperType);
+    }
+
+    /** The mapper: thread-safe, joins the current transaction, translates failures. */
+    protected final M mapper() {
+        return mapper;
+    }
+
+    /** The client, for transactions that span this and other repositories. */
+    protected final MyBatisClient client() {
+        return client;
+    }
+
+    /**
+     * Inserts {@code rows} with MyBatis's batch executor, sending a batch every {@code flushEvery} rows, all
+     * in one transaction (joined when one is running, without batching then). Nothing is inserted if any row
+     * fails.
+     *
+     * @param insert calls the mapper's insert method for one row, e.g. {@code UserMapper::insert}
+     * @return the number of rows handed to {@code insert}
+     * @throws IllegalArgumentException if {@code flushEvery} is less than 1
+     */
+    protected final <T> int insertInBatches(Iterable<? extends T> rows, int flushEvery, BiConsumer<? super M, ? super T> insert) {
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(insert, "insert");
+        if (flushEvery < 1) {
+            throw new IllegalArgumentException("flushEvery must be at least 1, got " + flushEvery);
+        }
+        return client.inTransaction(TransactionOptions.defaults().batch(), () -> {
+            int count = 0;
+            for (T row : rows) {
+                insert.accept(mapper, row);
+                if (++count % flushEvery == 0) {
+                    client.flushStatements();
+                }
+            }
+            client.flushStatements();
+            return count;
+        });
+    }
+}

@@ -1,0 +1,261 @@
+package dev.pgkeeper.mybatis;
+
+import dev.pgkeeper.ConnectionManager;
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.mybatis.internal.DeferredDataSource;
+import dev.pgkeeper.mybatis.internal.MyBatisErrors;
+import dev.pgkeeper.mybatis.internal.TransactionRunner;
+import dev.pgkeeper.mybatis.internal.TranslatingMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.apache.ibatis.builder.xml.XMLMapperBuilder;
+import org.apache.ibatis.executor.BatchResult;
+import org.apache.ibatis.io.Resources;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.session.SqlSessionManager;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+
+/**
+ * MyBatis on a pgkeeper {@link ConnectionManager}: one {@link SqlSessionFactory} whose environment uses the
+ * manager's stable DataSource, mappers that can be used from any thread, and transactions that span any
+ * number of repositories.
+ *
+ * <pre>{@code
+ * MyBatisClient client = MyBatisClient.builder()          // the process-wide manager by default
+ *         .addMapper(UserMapper.class)                     // annotation mapper
+ *         .addMapperResource("mappers/ProjectMapper.xml")  // XML mapper
+ *         .build();
+ * UserRepository users = new UserRepository(client);
+ * client.useTransaction(() -> users.rename(42, "Ada"));
+ * }</pre>
+ *
+ * <p>Mapper calls outside a transaction each run in a session of their own (MyBatis's
+ * {@link SqlSessionManager}); inside {@link #inTransaction}, every mapper on the thread joins the
+ * transaction. Failures reach the caller as categorized {@link DatabaseError}s. A {@code reconnect()} of the
+ * manager, or an outage, leaves the factory, repositories and mappers working.
+ *
+ * <p>Thread-safe.
+ */
+public final class MyBatisClient {
+
+    private final ConnectionManager manager;
+    private final SqlSessionFactory factory;
+    private final SqlSessionManager sessions;
+    private final TransactionRunner transactions;
+    private final Map<Class<?>, Object> mappers = new ConcurrentHashMap<>();
+
+    private MyBatisClient(ConnectionManager manager, SqlSessionFactory factory) {
+        this.manager = manager;
+        this.factory = factory;
+        this.sessions = SqlSessionManager.newInstance(factory);
+        this.transactions = new TransactionRunner(sessions, this::translate);
+    }
+
+    /** A builder for a client of the process-wide manager ({@link ConnectionManager#getInstance()}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The manager whose pool this client uses. */
+    public ConnectionManager connectionManager() {
+        return manager;
+    }
+
+    /** The MyBatis factory, for what this client does not cover; its sessions must be closed by the caller. */
+    public SqlSessionFactory sqlSessionFactory() {
+        return factory;
+    }
+
+    /**
+     * A mapper that can be shared between threads: outside a transaction each call runs and commits in a
+     * session of its own; inside {@link #inTransaction} it joins the thread's transaction. Failures are
+     * thrown as categorized {@link DatabaseError}s naming the statement.
+     *
+     * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when {@code type} was not registered
+     */
+    public <M> M mapper(Class<M> type) {
+        Objects.requireNonNull(type, "type");
+        return type.cast(mappers.computeIfAbsent(type, t -> {
+            if (!factory.getConfiguration().hasMapper(type)) {
+                throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, "Mapper " + type.getName()
+                        + " is not registered with this MyBatisClient",
+                        List.of("Register it when building the client: addMapper(" + type.getSimpleName()
+                                + ".class), addMapperResource(\"...xml\") or addMapperPackage(\""
+                                + type.getPackageName() + "\")"), Map.of(), null);
+            }
+            return TranslatingMapper.wrap(type, sessions.getMapper(type), this::translate);
+        }));
+    }
+
+    /** Runs {@code block} in a transaction with default options; see {@link #inTransaction(TransactionOptions, TransactionCallback)}. */
+    public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> block) throws X {
+        return inTransaction(TransactionOptions.defaults(), block);
+    }
+
+    /**
+     * Runs {@code block} in one transaction: every mapper call on this thread, through any repository, is part
+     * of it. Commits when the block returns; rolls back when it throws anything, and rethrows that unchanged
+     * (MyBatis failures as {@link DatabaseError}). The session is always closed.
+     *
+     * <p>Called inside another transaction on the same thread, the block joins it: it commits or rolls back
+     * with the outermost one, which alone decides retries. Asking for an isolation level different from the
+     * running transaction's is refused with an {@link IllegalStateException} rather than silently ignored.
+     *
+     * @throws X            what the block throws
+     * @throws DatabaseError a database failure, at commit too; after {@link TransactionOptions#retryOnConflict}
+     *                      attempts, the last conflict
+     */
+    public <R, X extends Exception> R inTransaction(TransactionOptions options, TransactionCallback<R, X> block)
+            throws X {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(block, "block");
+        return transactions.run(options, block);
+    }
+
+    /** Runs {@code block} in a transaction with default options; the form of {@link #inTransaction} without a result. */
+    public <X extends Exception> void useTransaction(TransactionRunnable<X> block) throws X {
+        useTransaction(TransactionOptions.defaults(), block);
+    }
+
+    /** {@link #inTransaction(TransactionOptions, TransactionCallback)} for a block without a result. */
+    public <X extends Exception> void useTransaction(TransactionOptions options, TransactionRunnable<X> block) throws X {
+        Objects.requireNonNull(block, "block");
+        inTransaction(options, () -> {
+            block.run();
+            return null;
+        });
+    }
+
+    /** Whether the calling thread is inside {@link #inTransaction}. */
+    public boolean isInTransaction() {
+        return transactions.isInTransaction();
+    }
+
+    /**
+     * Sends the statements queued in the calling thread's batch transaction
+     * ({@link TransactionOptions#batch()}).
+     *
+     * @return MyBatis's results per statement
+     * @throws IllegalStateException outside a transaction
+     * @throws DatabaseError         when a statement fails
+     */
+    public List<BatchResult> flushStatements() {
+        return transactions.flushStatements();
+    }
+
+    /**
+     * Translates any exception from MyBatis, JDBC or pgkeeper into a categorized {@link DatabaseError} whose
+     * steps name this client's database. Never touches the database. Never throws.
+     */
+    public DatabaseError translate(Throwable error) {
+        return translate(error, null);
+    }
+
+    private DatabaseError translate(Throwable error, String statement) {
+        return MyBatisErrors.translate(error, manager, statement);
+    }
+
+    @Override
+    public String toString() {
+        return "MyBatisClient[" + manager + "]";
+    }
+
+    /**
+     * Collects mappers and settings for a {@link MyBatisClient}. Defaults a PostgreSQL user expects are on:
+     * {@code mapUnderscoreToCamelCase}, and a default statement timeout from the manager's
+     * {@code DB_STATEMENT_TIMEOUT}. Not thread-safe.
+     */
+    public static final class Builder {
+        private ConnectionManager manager;
+        private final List<Class<?>> mapperTypes = new ArrayList<>();
+        private final List<String> mapperResources = new ArrayList<>();
+        private final List<String> mapperPackages = new ArrayList<>();
+        private final List<Consumer<Configuration>> customizers = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Uses {@code manager} instead of the process-wide one. */
+        public Builder connectionManager(ConnectionManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /** Registers an annotated mapper interface (and the XML of the same name next to it, if any). */
+        public Builder addMapper(Class<?> mapperType) {
+            mapperTypes.add(Objects.requireNonNull(mapperType, "mapperType"));
+            return this;
+        }
+
+        /** Registers an XML mapper from the class path, e.g. {@code "mappers/UserMapper.xml"}. */
+        public Builder addMapperResource(String resource) {
+            mapperResources.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /** Registers every mapper interface in a package. */
+        public Builder addMapperPackage(String packageName) {
+            mapperPackages.add(Objects.requireNonNull(packageName, "packageName"));
+            return this;
+        }
+
+        /**
+         * Adjusts MyBatis's {@link Configuration} (type handlers, aliases, settings) after pgkeeper's defaults
+         * and before the mappers are read, so that mappers can use what it registers.
+         */
+        public Builder configure(Consumer<Configuration> customizer) {
+            customizers.add(Objects.requireNonNull(customizer, "customizer"));
+            return this;
+        }
+
+        /**
+         * Builds the client. The manager need not be initialized yet; its DataSource is looked up at each
+         * borrow.
+         *
+         * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when a mapper cannot be read
+         */
+        public MyBatisClient build() {
+            ConnectionManager m = manager != null ? manager : ConnectionManager.getInstance();
+            Configuration configuration = new Configuration(new Environment("pgkeeper-" + m.config().name(),
+                    new JdbcTransactionFactory(), new DeferredDataSource(m)));
+            configuration.setMapUnderscoreToCamelCase(true);
+            long statementTimeoutSeconds = m.config().statementTimeout().toSeconds();
+            if (statementTimeoutSeconds > 0) {
+                configuration.setDefaultStatementTimeout((int) statementTimeoutSeconds);
+            }
+            customizers.forEach(c -> c.accept(configuration));
+            try {
+                mapperPackages.forEach(configuration::addMappers);
+                mapperTypes.forEach(configuration::addMapper);
+                for (String resource : mapperResources) {
+                    parseXml(configuration, resource);
+                }
+            } catch (RuntimeException e) {
+                throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, "MyBatis could not read a mapper: "
+                        + e.getMessage(), List.of("Fix the mapper named in the message; MyBatis's exception is the cause"),
+                        Map.of(), e);
+            }
+            return new MyBatisClient(m, new SqlSessionFactoryBuilder().build(configuration));
+        }
+
+        private static void parseXml(Configuration configuration, String resource) {
+            try (InputStream in = Resources.getResourceAsStream(resource)) {
+                new XMLMapperBuilder(in, configuration, resource, configuration.getSqlFragments()).parse();
+            } catch (IOException e) {
+                throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, "Mapper resource " + resource
+                        + " was not found on the class path", List.of("Check the path passed to addMapperResource"),
+                        Map.of(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.pgkeeper.mybatis;
+
+/**
+ * A block of work that runs in a transaction and returns a value. Its checked exception type passes
+ * through {@link MyBatisClient#inTransaction} unchanged.
+ *
+ * @param <R> what the block returns
+ * @param <X> the checked exception it may throw ({@link RuntimeException} when none)
+ */
+@FunctionalInterface
+public interface TransactionCallback<R, X extends Exception> {
+
+    /** Runs the work; called again from the start when a retry on conflict was asked for. */
+    R run() throws X;
+}

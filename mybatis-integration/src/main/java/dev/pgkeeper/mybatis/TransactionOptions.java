@@ -1,0 +1,153 @@
+package dev.pgkeeper.mybatis;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.apache.ibatis.session.TransactionIsolationLevel;
+
+/**
+ * How {@link MyBatisClient#inTransaction(TransactionOptions, TransactionCallback)} runs a block: isolation
+ * level, read-only, batching, and whether to run the whole block again when PostgreSQL reports a
+ * serialization failure (40001) or a deadlock (40P01).
+ *
+ * <p>Retrying is opt-in because only the caller knows that the block is safe to repeat: it must have no
+ * effects outside the database (no e-mail sent, no message published) or make them idempotent. Each attempt
+ * is a transaction of its own, rolled back before the next, so nothing outside ever sees half of one.
+ *
+ * <p>Immutable and thread-safe: every method returns a new instance.
+ */
+public final class TransactionOptions {
+
+    private static final TransactionOptions DEFAULTS =
+            new TransactionOptions(null, false, false, 1, Duration.ofMillis(20), Duration.ofSeconds(1), r -> { });
+
+    private final TransactionIsolationLevel isolation;
+    private final boolean readOnly;
+    private final boolean batch;
+    private final int maxAttempts;
+    private final Duration retryDelay;
+    private final Duration maxRetryDelay;
+    private final Consumer<TransactionRetry> retryListener;
+
+    private TransactionOptions(TransactionIsolationLevel isolation, boolean readOnly, boolean batch, int maxAttempts,
+                               Duration retryDelay, Duration maxRetryDelay, Consumer<TransactionRetry> retryListener) {
+        this.isolation = isolation;
+        this.readOnly = readOnly;
+        this.batch = batch;
+        this.maxAttempts = maxAttempts;
+        this.retryDelay = retryDelay;
+        this.maxRetryDelay = maxRetryDelay;
+        this.retryListener = retryListener;
+    }
+
+    /** The server's default isolation (READ COMMITTED), read-write, no batching, no retry. */
+    public static TransactionOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Runs the transaction at {@code level}.
+     *
+     * @throws NullPointerException if {@code level} is {@code null}
+     */
+    public TransactionOptions isolation(TransactionIsolationLevel level) {
+        return new TransactionOptions(Objects.requireNonNull(level, "level"), readOnly, batch, maxAttempts,
+                retryDelay, maxRetryDelay, retryListener);
+    }
+
+    /** Runs the transaction read-only: writes fail with {@link dev.pgkeeper.ErrorCode#READ_ONLY_TRANSACTION}. */
+    public TransactionOptions readOnly() {
+        return new TransactionOptions(isolation, true, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
+    }
+
+    /**
+     * Uses MyBatis's batch executor: statements are sent in batches when flushed
+     * ({@link MyBatisClient#flushStatements()}) and at commit. Update counts returned by mapper methods are
+     * meaningless then.
+     */
+    public TransactionOptions batch() {
+        return new TransactionOptions(isolation, readOnly, true, maxAttempts, retryDelay, maxRetryDelay, retryListener);
+    }
+
+    /**
+     * Runs the whole block again, up to {@code maxAttempts} times in all, when it fails with a serialization
+     * failure or a deadlock; waits between attempts with exponential backoff and jitter (20 ms doubling up to
+     * 1 s by default, see {@link #retryBackoff}).
+     *
+     * @throws IllegalArgumentException if {@code maxAttempts} is not between 1 and 100
+     */
+    public TransactionOptions retryOnConflict(int maxAttempts) {
+        if (maxAttempts < 1 || maxAttempts > 100) {
+            throw new IllegalArgumentException("maxAttempts must be between 1 and 100, got " + maxAttempts);
+        }
+        return new TransactionOptions(isolation, readOnly, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
+    }
+
+    /**
+     * Sets the backoff between retries: {@code delay} before the second attempt, doubling up to {@code maxDelay},
+     * each with up to 25 % jitter so that conflicting transactions do not collide again in step.
+     *
+     * @throws NullPointerException     if either is {@code null}
+     * @throws IllegalArgumentException if {@code delay} is not positive or {@code maxDelay} is shorter than it
+     */
+    public TransactionOptions retryBackoff(Duration delay, Duration maxDelay) {
+        Objects.requireNonNull(delay, "delay");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        if (delay.isNegative() || delay.isZero() || maxDelay.compareTo(delay) < 0) {
+            throw new IllegalArgumentException("need 0 < delay <= maxDelay, got delay=" + delay + ", maxDelay=" + maxDelay);
+        }
+        return new TransactionOptions(isolation, readOnly, batch, maxAttempts, delay, maxDelay, retryListener);
+    }
+
+    /**
+     * Tells {@code listener} about every retry, before the wait; for logs and metrics. It runs on the
+     * calling thread and must not throw.
+     *
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public TransactionOptions onRetry(Consumer<TransactionRetry> listener) {
+        return new TransactionOptions(isolation, readOnly, batch, maxAttempts, retryDelay, maxRetryDelay,
+                Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The isolation level, or {@code null} for the server's default. */
+    public TransactionIsolationLevel isolationLevel() {
+        return isolation;
+    }
+
+    /** Whether the transaction is read-only. */
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    /** Whether the batch executor is used. */
+    public boolean isBatch() {
+        return batch;
+    }
+
+    /** Attempts in all, 1 when retrying is off. */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** Delay before the second attempt. */
+    public Duration retryDelay() {
+        return retryDelay;
+    }
+
+    /** Longest delay between attempts. */
+    public Duration maxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    /** The retry listener; a no-op by default. */
+    public Consumer<TransactionRetry> retryListener() {
+        return retryListener;
+    }
+
+    @Override
+    public String toString() {
+        return "TransactionOptions[isolation=" + (isolation == null ? "default" : isolation) + ", readOnly=" + readOnly
+                + ", batch=" + batch + ", maxAttempts=" + maxAttempts + "]";
+    }
+}

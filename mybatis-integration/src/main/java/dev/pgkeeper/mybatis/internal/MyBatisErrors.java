@@ -1,0 +1,85 @@
+package dev.pgkeeper.mybatis.internal;
+
+import dev.pgkeeper.ConnectionManager;
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
+import java.sql.SQLException;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import org.apache.ibatis.binding.BindingException;
+import org.apache.ibatis.builder.BuilderException;
+import org.apache.ibatis.exceptions.TooManyResultsException;
+import org.apache.ibatis.executor.result.ResultMapException;
+import org.apache.ibatis.reflection.ReflectionException;
+import org.apache.ibatis.type.TypeException;
+
+/**
+ * Turns what MyBatis throws into a categorized {@link DatabaseError}, without touching the database (so a
+ * translation never waits for a connection, even when the pool is exhausted). SQL and connection failures
+ * are categorized by pgkeeper core from their SQLState; MyBatis's own mapping failures (a statement that is
+ * not bound, a result that does not fit its result map, a missing property) are SCHEMA_ERROR and name the
+ * statement.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class MyBatisErrors {
+
+    private static final List<Class<? extends Throwable>> MAPPING_FAILURES = List.of(BindingException.class,
+            BuilderException.class, ReflectionException.class, ResultMapException.class, TypeException.class,
+            TooManyResultsException.class);
+
+    private MyBatisErrors() {
+    }
+
+    /**
+     * Translates {@code error}.
+     *
+     * @param statement the statement being run, as {@code MapperType.method}, or {@code null} when not known
+     * @return the outermost {@link DatabaseError} in the chain if there is one, otherwise a new one with
+     *         {@code error} as cause; never {@code null}
+     */
+    public static DatabaseError translate(Throwable error, ConnectionManager manager, String statement) {
+        DatabaseError categorized = manager.categorize(error);
+        Throwable mapping = mappingFailure(error);
+        if (mapping == null) {
+            return categorized;
+        }
+        String where = statement == null ? "a mapped statement" : statement;
+        return new DatabaseError(ErrorCode.SCHEMA_ERROR,
+                "MyBatis could not run " + where + ": " + firstLine(mapping.getMessage()),
+                List.of("Check that the mapper of " + where + " is registered with MyBatisClient (addMapper, "
+                                + "addMapperResource or addMapperPackage) and that its statement id matches the method",
+                        "Check the result map, column and property names of " + where
+                                + " against the table (map-underscore-to-camel-case is on)",
+                        "If the schema changed, run the migrations"),
+                categorized.context(), error);
+    }
+
+    /** The MyBatis mapping failure in the chain, unless a SQLException shows the database itself failed. */
+    private static Throwable mappingFailure(Throwable error) {
+        Throwable found = null;
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException || t instanceof DatabaseError) {
+                return null;
+            }
+            if (found == null && isMappingFailure(t)) {
+                found = t;
+            }
+        }
+        return found;
+    }
+
+    private static boolean isMappingFailure(Throwable t) {
+        return MAPPING_FAILURES.stream().anyMatch(type -> type.isInstance(t));
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.pgkeeper.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.mybatis.fixtures.Fixture;
+import dev.pgkeeper.mybatis.fixtures.SessionMapper;
+import dev.pgkeeper.mybatis.fixtures.User;
+import dev.pgkeeper.testing.PostgresExtension;
+import dev.pgkeeper.testing.TestDatabase;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ibatis.session.TransactionIsolationLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Transactions across repositories: commit, rollback, nesting, isolation, read-only, many threads. */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransactionsIT {
+
+    private Fixture fx;
+    private SessionMapper session;
+
+    @BeforeAll
+    void start(TestDatabase db) throws SQLException {
+        fx = Fixture.start(db);
+        session = fx.client.mapper(SessionMapper.class);
+    }
+
+    @BeforeEach
+    void clear() throws SQLException {
+        fx.clear();
+    }
+
+    @AfterEach
+    void nothingLeaked() {
+        fx.assertNothingLeaked();
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    @Test
+    void twoRepositoriesCommitTogether() {
+        long projectId = fx.client.inTransaction(() -> {
+            long owner = fx.users.add(new User("owner@example.com", "Owner"));
+            return fx.projects.add(owner, "Apollo");
+        });
+
+        assertThat(projectId).isPositive();
+        assertThat(fx.users.count()).isEqualTo(1);
+        assertThat(fx.projects.count()).isEqualTo(1);
+    }
+
+    @Test
+    void oneTransactionMeansOneServerTransaction() {
+        List<Long> ids = fx.client.inTransaction(() -> List.of(session.transactionId(), session.transactionId()));
+
+        assertThat(ids.get(0)).isEqualTo(ids.get(1));
+    }
+
+    @Test
+    void aRuntimeExceptionRollsBackAndPassesThroughUnchanged() {
+        IllegalStateException thrown = new IllegalStateException("business rule");
+
+        Throwable caught = catchThrowable(() -> fx.client.useTransaction(() -> {
+            long owner = fx.users.add(new User("owner@example.com", "Owner"));
+            fx.projects.add(owner, "Apollo");
+            throw thrown;
+        }));
+
+        assertThat(caught).isSameAs(thrown);
+        assertThat(fx.users.count()).isZero();
+        assertThat(fx.projects.count()).isZero();
+    }
+
+    @Test
+    void aCheckedExceptionRollsBackAndPassesThroughUnchanged() {
+        IOException thrown = new IOException("upstream said no");
+
+        Throwable caught = catchThrowable(() -> fx.client.<Long, IOException>inTransaction(() -> {
+            fx.users.add(new User("owner@example.com", "Owner"));
+            throw thrown;
+        }));
+
+        assertThat(caught).isSameAs(thrown);
+        assertThat(fx.users.count()).isZero();
+    }
+
+    @Test
+    void aDatabaseFailureRollsBackEverything() {
+        fx.users.add(new User("taken@example.com", "Taken"));
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.useTransaction(() -> {
+            fx.users.add(new User("new@example.com", "New"));
+            fx.users.add(new User("taken@example.com", "Again"));
+        }));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.UNIQUE_VIOLATION);
+        assertThat(fx.users.count()).isEqualTo(1);
+    }
+
+    @Test
+    void aNestedCallJoinsTheOuterTransaction() {
+        Throwable caught = catchThrowable(() -> fx.client.useTransaction(() -> {
+            fx.users.add(new User("outer@example.com", "Outer"));
+            long innerTx = fx.client.inTransaction(() -> {
+                fx.users.add(new User("inner@example.com", "Inner"));
+                return session.transactionId();
+            });
+            assertThat(innerTx).isEqualTo(session.transactionId());
+            assertThat(fx.client.isInTransaction()).as("still inside the outer one").isTrue();
+            throw new IllegalStateException("outer fails after the inner block returned");
+        }));
+
+        assertThat(caught).hasMessageContaining("outer fails");
+        assertThat(fx.users.count()).as("the inner work went with the outer rollback").isZero();
+    }
+
+    @Test
+    void anIsolationLevelCanBeAskedFor() {
+        String level = fx.client.inTransaction(
+                TransactionOptions.defaults().isolation(TransactionIsolationLevel.SERIALIZABLE), session::isolation);
+        String defaultLevel = fx.client.inTransaction(session::isolation);
+
+        assertThat(level).isEqualTo("serializable");
+        assertThat(defaultLevel).isEqualTo("read committed");
+    }
+
+    @Test
+    void joiningWithAnotherIsolationLevelIsRefused() {
+        assertThatThrownBy(() -> fx.client.useTransaction(() -> fx.client.useTransaction(
+                TransactionOptions.defaults().isolation(TransactionIsolationLevel.SERIALIZABLE), () -> { })))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("set the isolation level on the outermost");
+    }
+
+    @Test
+    void aReadOnlyTransactionRefusesWrites() {
+        TransactionOptions readOnly = TransactionOptions.defaults().readOnly();
+
+        assertThat(fx.client.inTransaction(readOnly, session::readOnly)).isEqualTo("on");
+        DatabaseError e = catchThrowableOfType(DatabaseError.class,
+                () -> fx.client.useTransaction(readOnly, () -> fx.users.add(new User("x@example.com", "X"))));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.READ_ONLY_TRANSACTION);
+        assertThat(fx.client.inTransaction(session::readOnly)).as("the connection is read-write again").isEqualTo("off");
+    }
+
+    @Test
+    void manyThreadsRunTransactionsConcurrently() throws Exception {
+        int threads = 8;
+        int perThread = 40;
+        AtomicInteger rolledBack = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        int n = i;
+                        try {
+                            fx.client.useTransaction(() -> {
+                                long owner = fx.users.add(new User("t" + thread + "-" + n + "@example.com", "T"));
+                                fx.projects.add(owner, "p");
+                                if (n % 5 == 0) {
+                                    throw new IllegalStateException("every fifth one rolls back");
+                                }
+                            });
+                        } catch (IllegalStateException expected) {
+                            rolledBack.incrementAndGet();
+                        }
+                        assertThat(fx.client.isInTransaction()).isFalse();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        long committed = (long) threads * perThread - rolledBack.get();
+        assertThat(rolledBack.get()).isEqualTo(threads * perThread / 5);
+        assertThat(fx.users.count()).isEqualTo(committed);
+        assertThat(fx.projects.count()).isEqualTo(committed);
+    }
+}
