@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
  *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
  *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
- *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms</td><td>0 (none) or whole seconds, shorter than the socket timeout</td></tr>
+ *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms, or half the socket timeout if shorter</td><td>0 (none) or whole seconds, shorter than the socket timeout</td></tr>
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
@@ -94,6 +94,7 @@ public final class DatabaseConfig {
     /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
     private final Integer explicitPoolMinIdle;
     private final Duration explicitProbeTimeout;
+    private final Duration explicitStatementTimeout;
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
         this.url = b.url;
@@ -103,7 +104,7 @@ public final class DatabaseConfig {
         this.poolMinIdle = b.poolMinIdle == null ? Math.min(Builder.DEFAULT_MIN_IDLE, b.poolSize) : b.poolMinIdle;
         this.connectionTimeout = b.connectionTimeout;
         this.idleTimeout = b.idleTimeout;
-        this.statementTimeout = b.statementTimeout;
+        this.statementTimeout = b.statementTimeout != null ? b.statementTimeout : defaultStatementTimeout(b.socketTimeout);
         this.socketTimeout = b.socketTimeout;
         this.reconnectInterval = b.reconnectInterval;
         this.disconnectTimeout = b.disconnectTimeout;
@@ -115,6 +116,15 @@ public final class DatabaseConfig {
         this.sanitizedUrl = parsedUrl.sanitized();
         this.explicitPoolMinIdle = b.poolMinIdle;
         this.explicitProbeTimeout = b.probeTimeout;
+        this.explicitStatementTimeout = b.statementTimeout;
+    }
+
+    /** 30 s, or half the socket timeout in whole seconds when that is shorter, so the server cancels first. */
+    private static Duration defaultStatementTimeout(Duration socketTimeout) {
+        if (socketTimeout.isZero()) {
+            return Builder.DEFAULT_STATEMENT_TIMEOUT;
+        }
+        return min(Builder.DEFAULT_STATEMENT_TIMEOUT, Duration.ofSeconds(socketTimeout.toSeconds() / 2));
     }
 
     /** A builder with every default set and no URL. */
@@ -178,7 +188,7 @@ public final class DatabaseConfig {
         b.poolMinIdle = explicitPoolMinIdle;
         b.connectionTimeout = connectionTimeout;
         b.idleTimeout = idleTimeout;
-        b.statementTimeout = statementTimeout;
+        b.statementTimeout = explicitStatementTimeout;
         b.socketTimeout = socketTimeout;
         b.reconnectInterval = reconnectInterval;
         b.disconnectTimeout = disconnectTimeout;
@@ -238,7 +248,8 @@ public final class DatabaseConfig {
     /**
      * Default limit on a statement's run time for integrations that set one per statement, such as
      * pgkeeper-mybatis ({@code DB_STATEMENT_TIMEOUT}); zero for none. It is shorter than the socket timeout so
-     * that the server cancels a slow statement cleanly (QUERY_CANCELED) before the socket gives up.
+     * that the server cancels a slow statement cleanly (QUERY_CANCELED) before the socket gives up. Defaults
+     * to 30 s, or to half the socket timeout (whole seconds) when that is shorter.
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -333,6 +344,7 @@ public final class DatabaseConfig {
         static final int DEFAULT_MIN_IDLE = 2;
         static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(2_000);
         static final long MAX_TOTAL_BACKOFF_MILLIS = 3_600_000;
+        static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
         private String url;
         private int maxRetries = 5;
@@ -341,7 +353,7 @@ public final class DatabaseConfig {
         private Integer poolMinIdle;
         private Duration connectionTimeout = Duration.ofMillis(10_000);
         private Duration idleTimeout = Duration.ofMillis(10_000);
-        private Duration statementTimeout = Duration.ofMillis(30_000);
+        private Duration statementTimeout;
         private Duration socketTimeout = Duration.ofMillis(60_000);
         private Duration reconnectInterval = Duration.ofMillis(30_000);
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
@@ -395,7 +407,7 @@ public final class DatabaseConfig {
             return this;
         }
 
-        /** See {@link DatabaseConfig#statementTimeout()}; default 30 s. */
+        /** See {@link DatabaseConfig#statementTimeout()}; default 30 s, or half the socket timeout when shorter. */
         public Builder statementTimeout(Duration statementTimeout) {
             this.statementTimeout = statementTimeout;
             return this;
@@ -482,7 +494,9 @@ public final class DatabaseConfig {
             problems.checkDurationZeroOr(DB_IDLE_TIMEOUT, "idleTimeout", idleTimeout, 10_000, 86_400_000,
                     "HikariCP retires idle connections no sooner than 10 s");
             problems.checkWholeSecondsZeroOr(DB_SOCKET_TIMEOUT, "socketTimeout", socketTimeout, 86_400_000);
-            problems.checkWholeSecondsZeroOr(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout, 86_400_000);
+            if (statementTimeout != null) {
+                problems.checkWholeSecondsZeroOr(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout, 86_400_000);
+            }
             if (statementTimeout != null && socketTimeout != null && !statementTimeout.isZero()
                     && socketTimeout.toMillis() > 0 && socketTimeout.toMillis() % 1000 == 0
                     && statementTimeout.compareTo(socketTimeout) >= 0) {

@@ -185,6 +185,8 @@ class DatabaseConfigTest {
                 .socketTimeout(Duration.ofSeconds(60)).build())
                 .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): 60000 ms is not shorter than the socket timeout");
         assertThat(DatabaseConfig.builder().url(URL).statementTimeout(Duration.ZERO).build().statementTimeout()).isZero();
+        assertThat(DatabaseConfig.builder().url(URL).socketTimeout(Duration.ofSeconds(30)).build().statementTimeout())
+                .as("the default follows a short socket timeout").isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
