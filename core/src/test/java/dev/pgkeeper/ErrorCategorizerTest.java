@@ -561,7 +561,7 @@ class ErrorCategorizerTest {
         void networkStepsGiveAPgIsReadyCommandForTheHostAndPort() {
             var error = ErrorClassifier.classify(hikariTimeout(connectionRefused()), ORDERS);
 
-            assertThat(error.getMessage()).startsWith("Could not connect to db1.internal:5433 (database orders): ");
+            assertThat(error.getMessage()).startsWith("Connection to db1.internal:5433 (database orders) failed: ");
             assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step)
                     .contains("pg_isready -h db1.internal -p 5433"));
             assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step).contains("port 5433"));
@@ -605,7 +605,7 @@ class ErrorCategorizerTest {
         void withoutATargetStepsSayWhereToLook() {
             var error = categorize(connectionRefused());
 
-            assertThat(error.getMessage()).startsWith("Could not connect to the database server: ");
+            assertThat(error.getMessage()).startsWith("Connection to the database server failed: ");
             assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step)
                     .contains("the host and port in DATABASE_URL"));
             assertThat(error.context()).containsOnlyKeys("sqlState");

@@ -24,12 +24,12 @@ final class TroubleshootingGuide {
 
     /**
      * A short sentence saying what failed and where, without a final period, for example
-     * {@code "Could not connect to db1:5432 (database orders)"}.
+     * {@code "Connection to db1:5432 (database orders) failed"}.
      */
     static String headline(ErrorCode code, ConnectionTarget target) {
         Place at = Place.of(target);
         return switch (code) {
-            case NETWORK_ERROR -> "Could not connect to " + at.where();
+            case NETWORK_ERROR -> "Connection to " + at.where() + " failed";
             case POOL_EXHAUSTED -> "No connection to " + at.where() + " was available";
             case DNS_ERROR -> "Could not resolve the host name of " + at.where();
             case AUTH_FAILED -> "Authentication " + at.forUser() + "was rejected by " + at.where();

@@ -51,8 +51,8 @@ public abstract class BaseRepository<M> {
 
     /**
      * Inserts {@code rows} with MyBatis's batch executor, sending a batch every {@code flushEvery} rows, all
-     * in one transaction (joined when one is running, without batching then). Nothing is inserted if any row
-     * fails.
+     * in one transaction: nothing is inserted if any row fails. When a transaction is already running it
+     * joins it, without batching, and a failure rolls back with that transaction.
      *
      * @param insert calls the mapper's insert method for one row, e.g. {@code UserMapper::insert}
      * @return the number of rows handed to {@code insert}

@@ -3,6 +3,7 @@ package dev.pgkeeper.mybatis;
 import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.mybatis.internal.AbortAwareTransactionFactory;
 import dev.pgkeeper.mybatis.internal.DeferredDataSource;
 import dev.pgkeeper.mybatis.internal.MyBatisErrors;
 import dev.pgkeeper.mybatis.internal.TransactionRunner;
@@ -23,7 +24,6 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.session.SqlSessionManager;
-import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 
 /**
  * MyBatis on a pgkeeper {@link ConnectionManager}: one {@link SqlSessionFactory} whose environment uses the
@@ -77,9 +77,11 @@ public final class MyBatisClient {
     }
 
     /**
-     * A mapper that can be shared between threads: outside a transaction each call runs and commits in a
-     * session of its own; inside {@link #inTransaction} it joins the thread's transaction. Failures are
-     * thrown as categorized {@link DatabaseError}s naming the statement.
+     * A mapper that can be shared between threads: outside a transaction each call runs in an autocommit
+     * session of its own (so its failure, even at commit, is its own); inside {@link #inTransaction} it joins
+     * the thread's transaction. Failures are thrown as categorized {@link DatabaseError}s naming the
+     * statement. Methods returning a MyBatis {@code Cursor} need a transaction, since the session closes when
+     * the call returns.
      *
      * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when {@code type} was not registered
      */
@@ -93,7 +95,7 @@ public final class MyBatisClient {
                                 + ".class), addMapperResource(\"...xml\") or addMapperPackage(\""
                                 + type.getPackageName() + "\")"), Map.of(), null);
             }
-            return TranslatingMapper.wrap(type, sessions.getMapper(type), this::translate);
+            return TranslatingMapper.wrap(type, sessions.getMapper(type), transactions);
         }));
     }
 
@@ -108,8 +110,14 @@ public final class MyBatisClient {
      * (MyBatis failures as {@link DatabaseError}). The session is always closed.
      *
      * <p>Called inside another transaction on the same thread, the block joins it: it commits or rolls back
-     * with the outermost one, which alone decides retries. Asking for an isolation level different from the
-     * running transaction's is refused with an {@link IllegalStateException} rather than silently ignored.
+     * with the outermost one, which alone decides retries and batching. Asking for an isolation level
+     * different from the running transaction's, or read-only inside a read-write one, is refused with an
+     * {@link IllegalStateException} rather than silently ignored. A block that catches a failure of a joined
+     * block and goes on keeps that block's earlier writes, as in Jdbi.
+     *
+     * <p>A block that catches a database failure and returns normally does not commit: PostgreSQL has
+     * aborted the transaction, so this throws that failure's {@link DatabaseError} (and a retry on conflict
+     * still happens).
      *
      * @throws X            what the block throws
      * @throws DatabaseError a database failure, at commit too; after {@link TransactionOptions#retryOnConflict}
@@ -227,7 +235,7 @@ public final class MyBatisClient {
         public MyBatisClient build() {
             ConnectionManager m = manager != null ? manager : ConnectionManager.getInstance();
             Configuration configuration = new Configuration(new Environment("pgkeeper-" + m.config().name(),
-                    new JdbcTransactionFactory(), new DeferredDataSource(m)));
+                    new AbortAwareTransactionFactory(), new DeferredDataSource(m)));
             configuration.setMapUnderscoreToCamelCase(true);
             long statementTimeoutSeconds = m.config().statementTimeout().toSeconds();
             if (statementTimeoutSeconds > 0) {
@@ -240,6 +248,11 @@ public final class MyBatisClient {
                 for (String resource : mapperResources) {
                     parseXml(configuration, resource);
                 }
+                // Resolves what the mappers left pending (a result map named before it is defined, say), so an
+                // unresolvable reference fails here rather than on every later statement of every mapper.
+                configuration.getMappedStatementNames();
+            } catch (DatabaseError e) {
+                throw e;
             } catch (RuntimeException e) {
                 throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, "MyBatis could not read a mapper: "
                         + e.getMessage(), List.of("Fix the mapper named in the message; MyBatis's exception is the cause"),

@@ -48,11 +48,16 @@ public final class TransactionOptions {
     /**
      * Runs the transaction at {@code level}.
      *
-     * @throws NullPointerException if {@code level} is {@code null}
+     * @throws NullPointerException     if {@code level} is {@code null}
+     * @throws IllegalArgumentException for {@code NONE} and {@code SQL_SERVER_SNAPSHOT}, which PostgreSQL lacks
      */
     public TransactionOptions isolation(TransactionIsolationLevel level) {
-        return new TransactionOptions(Objects.requireNonNull(level, "level"), readOnly, batch, maxAttempts,
-                retryDelay, maxRetryDelay, retryListener);
+        Objects.requireNonNull(level, "level");
+        if (level == TransactionIsolationLevel.NONE || level == TransactionIsolationLevel.SQL_SERVER_SNAPSHOT) {
+            throw new IllegalArgumentException(level + " is not a PostgreSQL isolation level: use READ_COMMITTED, "
+                    + "REPEATABLE_READ or SERIALIZABLE");
+        }
+        return new TransactionOptions(level, readOnly, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
     }
 
     /** Runs the transaction read-only: writes fail with {@link dev.pgkeeper.ErrorCode#READ_ONLY_TRANSACTION}. */
@@ -62,8 +67,9 @@ public final class TransactionOptions {
 
     /**
      * Uses MyBatis's batch executor: statements are sent in batches when flushed
-     * ({@link MyBatisClient#flushStatements()}) and at commit. Update counts returned by mapper methods are
-     * meaningless then.
+     * ({@link MyBatisClient#flushStatements()}) and at commit. Until then, mapper methods return a
+     * placeholder update count and generated keys are not yet filled in. Ignored when joining an outer
+     * transaction.
      */
     public TransactionOptions batch() {
         return new TransactionOptions(isolation, readOnly, true, maxAttempts, retryDelay, maxRetryDelay, retryListener);
@@ -72,7 +78,9 @@ public final class TransactionOptions {
     /**
      * Runs the whole block again, up to {@code maxAttempts} times in all, when it fails with a serialization
      * failure or a deadlock; waits between attempts with exponential backoff and jitter (20 ms doubling up to
-     * 1 s by default, see {@link #retryBackoff}).
+     * 1 s by default, see {@link #retryBackoff}). Only the outermost transaction retries; a joined block's
+     * conflict propagates to it. Objects the block filled in (generated keys) keep the values of the failed
+     * attempt until the next one overwrites them.
      *
      * @throws IllegalArgumentException if {@code maxAttempts} is not between 1 and 100
      */
@@ -101,7 +109,7 @@ public final class TransactionOptions {
 
     /**
      * Tells {@code listener} about every retry, before the wait; for logs and metrics. It runs on the
-     * calling thread and must not throw.
+     * calling thread; an exception it throws is ignored (Failsafe swallows it).
      *
      * @throws NullPointerException if {@code listener} is {@code null}
      */

@@ -1,5 +1,6 @@
 /**
- * pgkeeper's MyBatis integration: a {@code SqlSessionFactory} on the managed pool, mapper-backed
- * repositories and transactions. (Work in progress: see the project's issues.)
+ * pgkeeper's MyBatis integration: {@link dev.pgkeeper.mybatis.MyBatisClient} (a {@code SqlSessionFactory}
+ * on the manager's stable DataSource), {@link dev.pgkeeper.mybatis.BaseRepository} for mapper-backed
+ * repositories, and transactions across repositories with {@link dev.pgkeeper.mybatis.TransactionOptions}.
  */
 package dev.pgkeeper.mybatis;

@@ -37,6 +37,8 @@ class ConflictRetryIT {
 
     private Fixture fx;
     private SessionMapper log;
+    private final java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newFixedThreadPool(2);
+    private volatile boolean swallowConflicts;
 
     @BeforeAll
     void start(TestDatabase db) throws SQLException {
@@ -56,6 +58,7 @@ class ConflictRetryIT {
 
     @AfterAll
     void stop() {
+        executor.shutdownNow();
         fx.close();
     }
 
@@ -75,6 +78,53 @@ class ConflictRetryIT {
         assertThat(retries).hasSize(1);
         assertThat(retries.get(0).error().code()).isEqualTo(ErrorCode.SERIALIZATION_FAILURE);
         assertThat(retries.get(0).failedAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void aConflictSwallowedInsideTheBlockIsStillRetried() throws Exception {
+        AtomicInteger retries = new AtomicInteger();
+        TransactionOptions options = TransactionOptions.defaults()
+                .isolation(TransactionIsolationLevel.SERIALIZABLE).retryOnConflict(5)
+                .onRetry(r -> retries.incrementAndGet());
+        swallowConflicts = true;
+        try {
+            List<Long> appended = runTwoConflicting(options);
+
+            assertThat(appended).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(lastSeq()).isEqualTo(2);
+            assertThat(retries).hasValue(1);
+        } finally {
+            swallowConflicts = false;
+        }
+    }
+
+    @Test
+    void aDeadlockIsRetried() throws Exception {
+        TransactionOptions options = TransactionOptions.defaults().retryOnConflict(5);
+        CountDownLatch bothLocked = new CountDownLatch(2);
+        AtomicInteger attempts = new AtomicInteger();
+
+        CompletableFuture<Void> a = CompletableFuture.runAsync(() -> fx.client.useTransaction(options, () -> {
+            boolean first = attempts.incrementAndGet() <= 2;
+            log.detectDeadlocksQuickly();
+            log.bump(1);
+            if (first) {
+                await(bothLocked, true);
+            }
+            log.bump(2);
+        }), executor);
+        CompletableFuture<Void> b = CompletableFuture.runAsync(() -> fx.client.useTransaction(options, () -> {
+            boolean first = attempts.incrementAndGet() <= 2;
+            log.detectDeadlocksQuickly();
+            log.bump(2);
+            if (first) {
+                await(bothLocked, true);
+            }
+            log.bump(1);
+        }), executor);
+        CompletableFuture.allOf(a, b).get(30, TimeUnit.SECONDS);
+
+        assertThat(attempts.get()).as("one of them ran again").isEqualTo(3);
     }
 
     @Test
@@ -106,7 +156,7 @@ class ConflictRetryIT {
             });
             firstCommitted.countDown();
             return next;
-        });
+        }, executor);
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> fx.client.inTransaction(options, () -> {
             boolean firstAttempt = secondAttempts.incrementAndGet() == 1;
             long seq = log.lastSeq() + 1;
@@ -114,9 +164,15 @@ class ConflictRetryIT {
                 await(bothRead, true);
                 await(firstCommitted, false);
             }
-            log.logSeq(seq);
+            try {
+                log.logSeq(seq);
+            } catch (DatabaseError e) {
+                if (!swallowConflicts) {
+                    throw e;
+                }
+            }
             return seq;
-        }));
+        }), executor);
         try {
             return List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS));
         } catch (java.util.concurrent.ExecutionException e) {

@@ -45,6 +45,8 @@ class TransactionOptionsTest {
         assertThatIllegalArgumentException().isThrownBy(() -> d.retryBackoff(Duration.ZERO, Duration.ofSeconds(1)));
         assertThatIllegalArgumentException().isThrownBy(() -> d.retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
         assertThatNullPointerException().isThrownBy(() -> d.isolation(null)).withMessage("level");
+        assertThatIllegalArgumentException().isThrownBy(() -> d.isolation(TransactionIsolationLevel.NONE));
+        assertThatIllegalArgumentException().isThrownBy(() -> d.isolation(TransactionIsolationLevel.SQL_SERVER_SNAPSHOT));
         assertThatNullPointerException().isThrownBy(() -> d.onRetry(null)).withMessage("listener");
     }
 }

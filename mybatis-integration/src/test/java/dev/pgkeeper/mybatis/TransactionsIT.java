@@ -207,4 +207,122 @@ class TransactionsIT {
         assertThat(fx.users.count()).isEqualTo(committed);
         assertThat(fx.projects.count()).isEqualTo(committed);
     }
+
+    @Test
+    void aCaughtStatementFailureIsNotReportedAsCommitted() {
+        fx.users.add(new User("taken@example.com", "Taken"));
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.inTransaction(() -> {
+            fx.users.add(new User("new@example.com", "New"));
+            try {
+                fx.users.add(new User("taken@example.com", "Again"));
+            } catch (DatabaseError swallowed) {
+                // the block goes on as if nothing happened
+            }
+            return "done";
+        }));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.UNIQUE_VIOLATION);
+        assertThat(e.getMessage()).contains("rolled back, not committed");
+        assertThat(fx.users.count()).as("nothing of the block was written").isEqualTo(1);
+    }
+
+    @Test
+    void aWriteThroughASelectOutsideATransactionReportsItsOwnFailure() {
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> session.insertDeferredChild(999));
+
+        assertThat(e.code()).as("the deferred foreign key fails when the statement commits").isEqualTo(ErrorCode.FOREIGN_KEY_VIOLATION);
+    }
+
+    @Test
+    void aReadOnlyBlockCannotJoinAReadWriteTransaction() {
+        assertThatThrownBy(() -> fx.client.useTransaction(() ->
+                fx.client.useTransaction(TransactionOptions.defaults().readOnly(), () -> { })))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read-only");
+    }
+
+    @Test
+    void aJoinedBlockDoesNotRetryItsConflict() {
+        AtomicInteger innerRuns = new AtomicInteger();
+        DatabaseError conflict = new DatabaseError(ErrorCode.SERIALIZATION_FAILURE, "simulated");
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.useTransaction(() ->
+                fx.client.useTransaction(TransactionOptions.defaults().retryOnConflict(5), () -> {
+                    innerRuns.incrementAndGet();
+                    throw conflict;
+                })));
+
+        assertThat(e).isSameAs(conflict);
+        assertThat(innerRuns).hasValue(1);
+    }
+
+    @Test
+    void retriesStopAfterMaxAttemptsWithTheLastConflict() {
+        AtomicInteger runs = new AtomicInteger();
+        List<TransactionRetry> retries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TransactionOptions options = TransactionOptions.defaults().retryOnConflict(3)
+                .retryBackoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(5)).onRetry(retries::add);
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.useTransaction(options, () -> {
+            throw new DatabaseError(ErrorCode.DEADLOCK_DETECTED, "attempt " + runs.incrementAndGet());
+        }));
+
+        assertThat(runs).hasValue(3);
+        assertThat(e.getMessage()).isEqualTo("attempt 3");
+        assertThat(retries).extracting(TransactionRetry::failedAttempt).containsExactly(1, 2);
+    }
+
+    @Test
+    void aCheckedExceptionPassesThroughTheRetryPathUnchangedAndIsNotRetried() {
+        IOException thrown = new IOException("not a conflict");
+        AtomicInteger runs = new AtomicInteger();
+
+        Throwable caught = catchThrowable(() -> fx.client.<String, IOException>inTransaction(
+                TransactionOptions.defaults().retryOnConflict(3), () -> {
+                    runs.incrementAndGet();
+                    fx.users.add(new User("x@example.com", "X"));
+                    throw thrown;
+                }));
+
+        assertThat(caught).isSameAs(thrown);
+        assertThat(runs).hasValue(1);
+        assertThat(fx.users.count()).isZero();
+    }
+
+    @Test
+    void aTransactionSpanningAReconnectCompletesOnItsConnection() {
+        fx.client.useTransaction(() -> {
+            fx.users.add(new User("before@example.com", "Before"));
+            assertThat(fx.manager.reconnect().success()).isTrue();
+            fx.users.add(new User("after@example.com", "After"));
+        });
+
+        assertThat(fx.users.count()).isEqualTo(2);
+    }
+
+    @Test
+    void batchesAreSentWhenFlushed() {
+        List<User> rows = java.util.stream.IntStream.range(0, 30)
+                .mapToObj(i -> new User("f" + i + "@example.com", "F")).toList();
+
+        fx.client.useTransaction(TransactionOptions.defaults().batch(), () -> {
+            UserMapperAccess.insertAll(fx.client, rows.subList(0, 10));
+            assertThat(rows.get(0).getId()).as("queued, not sent").isNull();
+            fx.client.flushStatements();
+            assertThat(rows.subList(0, 10)).as("sent: keys filled in").allSatisfy(u -> assertThat(u.getId()).isNotNull());
+            UserMapperAccess.insertAll(fx.client, rows.subList(10, 30));
+        });
+
+        assertThat(fx.users.count()).isEqualTo(30);
+        assertThat(rows).allSatisfy(u -> assertThat(u.getId()).isNotNull());
+    }
+
+    /** Inserts through the user mapper directly. */
+    private static final class UserMapperAccess {
+        static void insertAll(MyBatisClient client, List<User> users) {
+            dev.pgkeeper.mybatis.fixtures.UserMapper mapper = client.mapper(dev.pgkeeper.mybatis.fixtures.UserMapper.class);
+            users.forEach(mapper::insert);
+        }
+    }
 }

@@ -4,8 +4,11 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.ibatis.binding.BindingException;
 import org.apache.ibatis.builder.BuilderException;
@@ -42,18 +45,37 @@ public final class MyBatisErrors {
     public static DatabaseError translate(Throwable error, ConnectionManager manager, String statement) {
         DatabaseError categorized = manager.categorize(error);
         Throwable mapping = mappingFailure(error);
-        if (mapping == null) {
-            return categorized;
+        if (mapping != null) {
+            String where = statement == null ? "a mapped statement" : statement;
+            return new DatabaseError(ErrorCode.SCHEMA_ERROR,
+                    "MyBatis could not run " + where + ": " + firstLine(mapping.getMessage()),
+                    List.of("Check that the mapper of " + where + " is registered with MyBatisClient (addMapper, "
+                                    + "addMapperResource or addMapperPackage) and that its statement id matches the method",
+                            "Check the result map, column and property names of " + where
+                                    + " against the table (map-underscore-to-camel-case is on)",
+                            "If the schema changed, run the migrations"),
+                    categorized.context(), error);
         }
-        String where = statement == null ? "a mapped statement" : statement;
-        return new DatabaseError(ErrorCode.SCHEMA_ERROR,
-                "MyBatis could not run " + where + ": " + firstLine(mapping.getMessage()),
-                List.of("Check that the mapper of " + where + " is registered with MyBatisClient (addMapper, "
-                                + "addMapperResource or addMapperPackage) and that its statement id matches the method",
-                        "Check the result map, column and property names of " + where
-                                + " against the table (map-underscore-to-camel-case is on)",
-                        "If the schema changed, run the migrations"),
-                categorized.context(), error);
+        if (statement == null || categorized.getCause() != error) {
+            return categorized; // pgkeeper's own error from further down (failing fast): already says it all
+        }
+        return withStatement(categorized, statement);
+    }
+
+    /** The same error, naming where it happened; a connection lost at COMMIT leaves the outcome unknown. */
+    private static DatabaseError withStatement(DatabaseError error, String statement) {
+        Map<String, String> context = new LinkedHashMap<>(error.context());
+        context.put("statement", statement);
+        boolean commitOutcomeUnknown = statement.equals("commit") && error.code() == ErrorCode.NETWORK_ERROR;
+        List<String> steps = new ArrayList<>();
+        if (commitOutcomeUnknown) {
+            steps.add("The connection broke during COMMIT, so whether the transaction was committed is unknown: "
+                    + "check before repeating it, or make it idempotent");
+        }
+        steps.addAll(error.troubleshootingSteps());
+        String message = (commitOutcomeUnknown ? "Outcome of COMMIT unknown. " : "") + error.getMessage()
+                + " [" + statement + "]";
+        return new DatabaseError(error.code(), message, steps, context, error.getCause());
     }
 
     /** The MyBatis mapping failure in the chain, unless a SQLException shows the database itself failed. */

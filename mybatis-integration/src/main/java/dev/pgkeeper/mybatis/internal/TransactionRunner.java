@@ -9,30 +9,66 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.TransactionCallback;
 import dev.pgkeeper.mybatis.TransactionOptions;
 import dev.pgkeeper.mybatis.TransactionRetry;
+import java.lang.reflect.InvocationTargetException;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
-import java.util.function.BiFunction;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSessionManager;
 
 /**
- * Runs blocks in transactions on MyBatis's {@link SqlSessionManager}: its managed session is bound to the
- * thread, so every mapper used in the block, through any repository, joins the same transaction. Commit on
- * success, rollback on any exception, session always closed; a call made inside another joins it; retries
- * on serialization failures and deadlocks when asked for, each attempt a transaction of its own.
+ * Runs statements and transactions on MyBatis's {@link SqlSessionManager}, whose managed session is bound to
+ * the thread, so every mapper used in a block, through any repository, joins the same transaction.
+ *
+ * <ul>
+ *   <li>A statement outside a transaction runs in an autocommit session of its own: it commits by itself,
+ *       so a failure (a deferred constraint, a lost connection) is raised by that very statement and can
+ *       never be lost at a later, implicit commit.</li>
+ *   <li>A transaction commits on success, rolls back on any exception, and always closes its session. A
+ *       transaction that a caught statement failure aborted is not reported as committed (PostgreSQL would
+ *       silently roll it back): the commit fails with that statement's error, so a swallowed conflict is
+ *       still retried.</li>
+ *   <li>A block run inside another joins it; the outermost decides isolation, read-only, batching and
+ *       retries. Asking for a stricter isolation or read-only than the running transaction is refused.</li>
+ *   <li>On request, a block that fails with a serialization failure or a deadlock runs again, each attempt a
+ *       transaction of its own.</li>
+ * </ul>
  *
  * <p>Thread-safe.
  */
 public final class TransactionRunner {
 
-    private final SqlSessionManager sessions;
-    private final BiFunction<Throwable, String, DatabaseError> translator;
-    private final ThreadLocal<TransactionOptions> outermost = new ThreadLocal<>();
+    /** Translates a failure; {@code where} is the statement ({@code Mapper.method}) or the step that failed. */
+    @FunctionalInterface
+    public interface Translator {
+        DatabaseError translate(Throwable error, String where);
+    }
 
-    /** @param translator turns a MyBatis failure (and the step that failed) into a DatabaseError */
-    public TransactionRunner(SqlSessionManager sessions, BiFunction<Throwable, String, DatabaseError> translator) {
+    /** A reflective call whose exceptions arrive wrapped in {@link InvocationTargetException}. */
+    @FunctionalInterface
+    public interface Statement {
+        Object invoke() throws InvocationTargetException, IllegalAccessException;
+    }
+
+    /** The transaction running on a thread. */
+    private static final class Frame {
+        final TransactionOptions options;
+        DatabaseError firstFailure;
+
+        Frame(TransactionOptions options) {
+            this.options = options;
+        }
+    }
+
+    private final SqlSessionManager sessions;
+    private final Translator translator;
+    private final ThreadLocal<Frame> current = new ThreadLocal<>();
+
+    public TransactionRunner(SqlSessionManager sessions, Translator translator) {
         this.sessions = sessions;
         this.translator = translator;
     }
@@ -43,23 +79,56 @@ public final class TransactionRunner {
     }
 
     /**
+     * Runs one mapper statement: in the thread's transaction if there is one, else in an autocommit session
+     * of its own. Database failures are translated; anything else (a default method's own exception) passes
+     * through unchanged.
+     */
+    public Object runStatement(String statement, Statement call) throws Throwable {
+        boolean ownSession = !sessions.isManagedSessionStarted();
+        if (ownSession) {
+            sessions.startManagedSession(true);
+        }
+        try {
+            return call.invoke();
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (!isDatabaseFailure(cause)) {
+                throw cause;
+            }
+            DatabaseError error = translator.translate(cause, statement);
+            Frame frame = current.get();
+            if (frame != null && frame.firstFailure == null) {
+                frame.firstFailure = error;
+            }
+            throw error;
+        } finally {
+            if (ownSession) {
+                sessions.close();
+            }
+        }
+    }
+
+    /**
      * Runs {@code block} in a transaction, or inside the calling thread's transaction if there is one.
      *
      * @throws X                     what the block throws, unchanged
      * @throws DatabaseError         a database failure, including one at commit
-     * @throws IllegalStateException when joining a transaction whose isolation level differs from the one asked for
+     * @throws IllegalStateException when joining a transaction that cannot give what {@code options} asks for
      */
     public <R, X extends Exception> R run(TransactionOptions options, TransactionCallback<R, X> block) throws X {
         if (sessions.isManagedSessionStarted()) {
-            requireJoinable(outermost.get(), options);
+            Frame outer = current.get();
+            requireJoinable(outer == null ? TransactionOptions.defaults() : outer.options, options);
             return block.run();
         }
         if (options.maxAttempts() == 1) {
             return attempt(options, block);
         }
+        AtomicReference<DatabaseError> lastConflict = new AtomicReference<>();
         RetryPolicyBuilder<R> retry = RetryPolicy.<R>builder()
-                .handleIf(TransactionRunner::isConflict)
+                .handleIf(failure -> conflict(failure) != null)
                 .withMaxAttempts(options.maxAttempts())
+                .onFailedAttempt(e -> lastConflict.set(conflict(e.getLastException())))
                 .onRetryScheduled(e -> options.retryListener().accept(
                         new TransactionRetry(e.getAttemptCount(), e.getDelay(), conflict(e.getLastException()))));
         if (options.maxRetryDelay().compareTo(options.retryDelay()) > 0) {
@@ -70,19 +139,28 @@ public final class TransactionRunner {
         try {
             return Failsafe.with(retry.build()).get(() -> attempt(options, block));
         } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                // Interrupted while waiting to retry: keep the interrupt, report the conflict that led here.
+                Thread.currentThread().interrupt();
+                DatabaseError last = lastConflict.get();
+                if (last != null) {
+                    last.addSuppressed(interrupted);
+                    throw last;
+                }
+            }
             throw TransactionRunner.<X>sneaky(e.getCause()); // Failsafe wraps checked exceptions; give back the block's own
         }
     }
 
     /** Flushes the batch of the calling thread's transaction. */
-    public java.util.List<org.apache.ibatis.executor.BatchResult> flushStatements() {
+    public List<BatchResult> flushStatements() {
         if (!sessions.isManagedSessionStarted()) {
             throw new IllegalStateException("flushStatements() needs a transaction: call it inside inTransaction(...)");
         }
         try {
             return sessions.flushStatements();
         } catch (PersistenceException e) {
-            throw translator.apply(e, "flushing the batch");
+            throw translator.translate(e, "flushing the batch");
         }
     }
 
@@ -93,22 +171,23 @@ public final class TransactionRunner {
         } else {
             sessions.startManagedSession(executor, options.isolationLevel());
         }
-        outermost.set(options);
+        Frame frame = new Frame(options);
+        current.set(frame);
         try {
             if (options.isReadOnly()) {
                 setReadOnly();
             }
             R result = block.run();
-            commit();
+            commit(frame);
             return result;
         } catch (Exception | Error e) {
             rollbackAfter(e);
             if (e instanceof PersistenceException p) {
-                throw translator.apply(p, "the transaction");
+                throw translator.translate(p, "the transaction");
             }
             throw e;
         } finally {
-            outermost.remove();
+            current.remove();
             sessions.close();
         }
     }
@@ -116,16 +195,22 @@ public final class TransactionRunner {
     private void setReadOnly() {
         try {
             sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
-        } catch (SQLException e) {
-            throw translator.apply(e, "starting a read-only transaction");
+        } catch (SQLException | PersistenceException e) {
+            throw translator.translate(e, "starting a read-only transaction");
         }
     }
 
-    private void commit() {
+    private void commit(Frame frame) {
         try {
             sessions.commit(true); // forced: a transaction that only read must end too
         } catch (PersistenceException e) {
-            throw translator.apply(e, "commit");
+            DatabaseError first = frame.firstFailure;
+            if (first != null && isAbortRefusal(e)) {
+                throw new DatabaseError(first.code(), "The transaction was rolled back, not committed: a statement "
+                        + "failed earlier in the block and the block went on (" + first.getMessage() + ")",
+                        first.troubleshootingSteps(), first.context(), e);
+            }
+            throw translator.translate(e, "commit");
         }
     }
 
@@ -138,16 +223,29 @@ public final class TransactionRunner {
     }
 
     private static void requireJoinable(TransactionOptions outer, TransactionOptions inner) {
-        if (inner.isolationLevel() != null && (outer == null || inner.isolationLevel() != outer.isolationLevel())) {
+        if (inner.isolationLevel() != null && inner.isolationLevel() != outer.isolationLevel()) {
             throw new IllegalStateException("A transaction asking for " + inner.isolationLevel()
                     + " cannot join the transaction already running on this thread, which uses "
-                    + (outer == null || outer.isolationLevel() == null ? "the default isolation" : outer.isolationLevel())
+                    + (outer.isolationLevel() == null ? "the default isolation" : outer.isolationLevel())
                     + ": set the isolation level on the outermost inTransaction call");
+        }
+        if (inner.isReadOnly() && !outer.isReadOnly()) {
+            throw new IllegalStateException("A read-only transaction cannot join the read-write transaction already "
+                    + "running on this thread: make the outermost inTransaction call read-only, or run this one outside it");
         }
     }
 
-    private static boolean isConflict(Throwable failure) {
-        return conflict(failure) != null;
+    private static boolean isDatabaseFailure(Throwable t) {
+        return t instanceof PersistenceException || t instanceof SQLException || t instanceof DatabaseError;
+    }
+
+    private static boolean isAbortRefusal(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && AbortAwareTransactionFactory.ABORTED.equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The serialization failure or deadlock behind {@code failure}, or {@code null}. */

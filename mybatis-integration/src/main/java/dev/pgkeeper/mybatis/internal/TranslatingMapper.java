@@ -1,39 +1,34 @@
 package dev.pgkeeper.mybatis.internal;
 
-import dev.pgkeeper.DatabaseError;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 
 /**
- * Wraps a MyBatis mapper so that every failure of a mapper method reaches the caller as a categorized
- * {@link DatabaseError} naming the statement ({@code MapperType.method}), with MyBatis's exception as cause.
- * Thread-safe, as the mapper it wraps.
+ * Wraps a MyBatis mapper: each call runs through the {@link TransactionRunner} (in the thread's transaction,
+ * or in an autocommit session of its own), and a database failure reaches the caller as a categorized
+ * {@link dev.pgkeeper.DatabaseError} naming the statement ({@code MapperType.method}). Thread-safe, as the
+ * mapper it wraps.
  */
 public final class TranslatingMapper implements InvocationHandler {
 
-    /** Turns a failure of a statement into a DatabaseError. */
-    @FunctionalInterface
-    public interface Translator {
-        /** @param statement {@code MapperType.method} */
-        DatabaseError translate(Throwable error, String statement);
-    }
-
     private final Object target;
     private final String mapperName;
-    private final Translator translator;
+    private final boolean publicInterface;
+    private final TransactionRunner runner;
 
-    private TranslatingMapper(Object target, String mapperName, Translator translator) {
+    private TranslatingMapper(Object target, Class<?> type, TransactionRunner runner) {
         this.target = target;
-        this.mapperName = mapperName;
-        this.translator = translator;
+        this.mapperName = type.getName();
+        this.publicInterface = Modifier.isPublic(type.getModifiers());
+        this.runner = runner;
     }
 
-    /** A proxy of {@code type} that delegates to {@code target} and translates its failures. */
-    public static <M> M wrap(Class<M> type, M target, Translator translator) {
+    /** A proxy of {@code type} that runs {@code target}'s methods through {@code runner}. */
+    public static <M> M wrap(Class<M> type, M target, TransactionRunner runner) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new TranslatingMapper(target, type.getName(), translator)));
+                new TranslatingMapper(target, type, runner)));
     }
 
     @Override
@@ -45,17 +40,9 @@ public final class TranslatingMapper implements InvocationHandler {
                 default -> "pgkeeper mapper " + mapperName;
             };
         }
-        try {
-            if (!method.canAccess(target)) {
-                method.setAccessible(true); // a package-private mapper interface
-            }
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw translator.translate(cause, mapperName + "." + method.getName());
+        if (!publicInterface) {
+            method.trySetAccessible(); // a package-private mapper interface
         }
+        return runner.runStatement(mapperName + "." + method.getName(), () -> method.invoke(target, args));
     }
 }
