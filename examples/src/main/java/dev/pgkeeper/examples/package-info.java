@@ -1,4 +1,6 @@
 /**
- * Runnable programs that show pgkeeper at work. (Work in progress: see the project's issues.)
+ * Runnable programs: {@link dev.pgkeeper.examples.QuickStart} (connect, migrate, use, report health),
+ * {@link dev.pgkeeper.examples.ResilienceDemo} (what pgkeeper does when PostgreSQL misbehaves) and
+ * {@link dev.pgkeeper.examples.HealthServer} (the task tracker's HTTP API until Ctrl-C).
  */
 package dev.pgkeeper.examples;
