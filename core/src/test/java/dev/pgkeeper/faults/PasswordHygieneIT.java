@@ -11,6 +11,7 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.TestConfigs;
 import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.LogCapture;
+import dev.pgkeeper.testing.PasswordGuard;
 import dev.pgkeeper.testing.PrivateServer;
 import dev.pgkeeper.testing.PrivateServerTest;
 import dev.pgkeeper.testing.TestDatabase;
@@ -43,6 +44,7 @@ class PasswordHygieneIT {
         String wrong = "Wr0ng:p@ss%w0rd-" + suffix;
         String unreachable = "N0where-pw-" + suffix;
         String invalid = "Inval1d-pw-" + suffix;
+        List.of(right, wrong, unreachable, invalid).forEach(PasswordGuard::register);
         TestDatabase app = server.createLoginRole("pgk_hygiene", right, "postgres");
         List<String> seen = new ArrayList<>();
 

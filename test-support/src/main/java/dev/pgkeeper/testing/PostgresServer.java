@@ -38,6 +38,7 @@ public interface PostgresServer {
      * and owns nothing; returns a login as that role on {@code database}.
      */
     default TestDatabase createLoginRole(String role, String password, String database) {
+        PasswordGuard.register(password);
         String literal = "'" + password.replace("'", "''") + "'";
         try (Connection c = admin("postgres").connect(); Statement s = c.createStatement()) {
             boolean exists;
