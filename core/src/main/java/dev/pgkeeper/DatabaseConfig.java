@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
  *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
  *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
- *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms, or half the socket timeout if shorter</td><td>0 (none) or whole seconds, shorter than the socket timeout</td></tr>
+ *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms, or half the socket timeout if shorter</td><td>0 (none) to 1 day, shorter than the socket timeout</td></tr>
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
@@ -119,12 +119,12 @@ public final class DatabaseConfig {
         this.explicitStatementTimeout = b.statementTimeout;
     }
 
-    /** 30 s, or half the socket timeout in whole seconds when that is shorter, so the server cancels first. */
+    /** 30 s, or half the socket timeout when that is shorter, so the server cancels first. */
     private static Duration defaultStatementTimeout(Duration socketTimeout) {
         if (socketTimeout.isZero()) {
             return Builder.DEFAULT_STATEMENT_TIMEOUT;
         }
-        return min(Builder.DEFAULT_STATEMENT_TIMEOUT, Duration.ofSeconds(socketTimeout.toSeconds() / 2));
+        return min(Builder.DEFAULT_STATEMENT_TIMEOUT, socketTimeout.dividedBy(2));
     }
 
     /** A builder with every default set and no URL. */
@@ -246,10 +246,12 @@ public final class DatabaseConfig {
     }
 
     /**
-     * Default limit on a statement's run time for integrations that set one per statement, such as
-     * pgkeeper-mybatis ({@code DB_STATEMENT_TIMEOUT}); zero for none. It is shorter than the socket timeout so
-     * that the server cancels a slow statement cleanly (QUERY_CANCELED) before the socket gives up. Defaults
-     * to 30 s, or to half the socket timeout (whole seconds) when that is shorter.
+     * Longest run time of a statement on any connection of the pool, enforced by the server
+     * ({@code statement_timeout}, sent when a connection opens; {@code DB_STATEMENT_TIMEOUT}); zero for none.
+     * A statement that runs longer fails with QUERY_CANCELED. It is shorter than the socket timeout so that the
+     * server cancels a slow statement cleanly before the socket gives up; and being server-side, it needs no
+     * cancel request from the client, which a silent network would hold up. Override it per transaction with
+     * {@code SET LOCAL statement_timeout}. Defaults to 30 s, or to half the socket timeout when that is shorter.
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -495,7 +497,7 @@ public final class DatabaseConfig {
                     "HikariCP retires idle connections no sooner than 10 s");
             problems.checkWholeSecondsZeroOr(DB_SOCKET_TIMEOUT, "socketTimeout", socketTimeout, 86_400_000);
             if (statementTimeout != null) {
-                problems.checkWholeSecondsZeroOr(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout, 86_400_000);
+                problems.checkDuration(DB_STATEMENT_TIMEOUT, "statementTimeout", statementTimeout, 0, 86_400_000);
             }
             if (statementTimeout != null && socketTimeout != null && !statementTimeout.isZero()
                     && socketTimeout.toMillis() > 0 && socketTimeout.toMillis() % 1000 == 0

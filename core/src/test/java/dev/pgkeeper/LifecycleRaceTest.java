@@ -68,7 +68,8 @@ class LifecycleRaceTest {
 
         assertThat(awaitOrDumpThreads(init, "initializeConnection()").success()).isFalse();
         dev.pgkeeper.testing.Await.until("the listener disconnected the manager", Duration.ofSeconds(10),
-                () -> manager.getConnectionStatus().phase() == ConnectionPhase.DISCONNECTED);
+                () -> seen.contains(ConnectionEvent.Type.DISCONNECTED));
+        assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.DISCONNECTED);
         assertThat(seen).contains(ConnectionEvent.Type.RETRYING).endsWith(ConnectionEvent.Type.DISCONNECTED);
         assertThat(seen).filteredOn(t -> t == ConnectionEvent.Type.DISCONNECTED).hasSize(1);
         TestThreads.assertNoPgkeeperThreads(Duration.ofSeconds(5));

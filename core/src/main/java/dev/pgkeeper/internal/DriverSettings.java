@@ -14,7 +14,9 @@ import java.util.Properties;
  * <p>Timeouts are derived from the configuration so that no connection attempt and no read blocks
  * forever: {@code connectTimeout} and {@code loginTimeout} from the connection timeout (pgjdbc ignores
  * the login timeout HikariCP sets through {@code DriverManager}), {@code socketTimeout} from
- * {@code DB_SOCKET_TIMEOUT}. Parameters written in the URL itself win over these derived values.
+ * {@code DB_SOCKET_TIMEOUT}, {@code cancelSignalTimeout} from {@code DB_PROBE_TIMEOUT}; and the server's
+ * {@code statement_timeout} from {@code DB_STATEMENT_TIMEOUT}, in the startup {@code options}. Parameters
+ * written in the URL itself win over these derived values.
  *
  * <p>Immutable and thread-safe; the property sets handed out are fresh copies.
  */
@@ -29,6 +31,8 @@ public final class DriverSettings {
     private final Map<String, String> urlProperties;
     private final Duration connectionTimeout;
     private final Duration socketTimeout;
+    private final Duration cancelTimeout;
+    private final Duration statementTimeout;
     private final ConnectionTarget target;
     private final boolean singleHost;
 
@@ -39,6 +43,8 @@ public final class DriverSettings {
         this.urlProperties = Map.copyOf(url.driverProperties());
         this.connectionTimeout = config.connectionTimeout();
         this.socketTimeout = config.socketTimeout();
+        this.cancelTimeout = config.probeTimeout();
+        this.statementTimeout = config.statementTimeout();
         this.target = new ConnectionTarget(url.hostList(), url.database(), url.user(), url.sanitized());
         this.singleHost = url.hosts().size() == 1;
     }
@@ -92,9 +98,13 @@ public final class DriverSettings {
     public Properties poolProperties() {
         Properties p = new Properties();
         putTimeouts(p, connectionTimeout, socketTimeout);
+        // A statement that timed out waits for its cancel request to finish (pgjdbc's killTimerTask); toward a
+        // silent server that takes the cancel timeout, 10 s by default. A cancel is one tiny round trip.
+        p.setProperty("cancelSignalTimeout", Long.toString(ceilSeconds(cancelTimeout)));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgkeeper");
         p.putAll(urlProperties);
+        withStatementTimeout(p);
         if (user != null) {
             p.setProperty(USER, user);
         }
@@ -112,6 +122,21 @@ public final class DriverSettings {
         Properties p = poolProperties();
         putTimeouts(p, bound, bound);
         return p;
+    }
+
+    /**
+     * Adds {@code -c statement_timeout=...} to the startup options, so the server enforces it on every
+     * connection, unless the URL's own options set a statement timeout already.
+     */
+    private void withStatementTimeout(Properties p) {
+        if (statementTimeout.isZero()) {
+            return;
+        }
+        String options = p.getProperty("options", "");
+        if (!options.contains("statement_timeout")) {
+            String setting = "-c statement_timeout=" + statementTimeout.toMillis();
+            p.setProperty("options", options.isBlank() ? setting : options + " " + setting);
+        }
     }
 
     private static void putTimeouts(Properties p, Duration connect, Duration socket) {

@@ -36,6 +36,7 @@ class DriverSettingsTest {
                 .containsEntry("loginTimeout", "2.5")            // fractions allowed: the precise bound
                 .containsEntry("socketTimeout", "30")
                 .containsEntry("tcpKeepAlive", "true")
+                .containsEntry("cancelSignalTimeout", "2")
                 .containsEntry("ApplicationName", "pgkeeper");
     }
 
@@ -84,5 +85,19 @@ class DriverSettingsTest {
         assertThat(ConnectionFailureObserver.isConnectionFailure("23505")).isFalse();
         assertThat(ConnectionFailureObserver.isConnectionFailure("57014")).isFalse();
         assertThat(ConnectionFailureObserver.isConnectionFailure(null)).isFalse();
+    }
+
+    @Test
+    void theStatementTimeoutTravelsInTheStartupOptions() {
+        Properties p = settings("postgresql://app@db/orders?options=-c%20search_path%3Dapp", DatabaseConfig.builder()
+                .statementTimeout(Duration.ofMillis(1500))).poolProperties();
+        Properties none = settings("postgresql://app@db/orders", DatabaseConfig.builder()
+                .statementTimeout(Duration.ZERO)).poolProperties();
+        Properties own = settings("postgresql://app@db/orders?options=-c%20statement_timeout%3D5s",
+                DatabaseConfig.builder()).poolProperties();
+
+        assertThat(p.getProperty("options")).isEqualTo("-c search_path=app -c statement_timeout=1500");
+        assertThat(none).doesNotContainKey("options");
+        assertThat(own.getProperty("options")).as("the URL's own setting wins").isEqualTo("-c statement_timeout=5s");
     }
 }

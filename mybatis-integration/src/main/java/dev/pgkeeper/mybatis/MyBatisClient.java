@@ -180,8 +180,8 @@ public final class MyBatisClient {
 
     /**
      * Collects mappers and settings for a {@link MyBatisClient}. Defaults a PostgreSQL user expects are on:
-     * {@code mapUnderscoreToCamelCase}, and a default statement timeout from the manager's
-     * {@code DB_STATEMENT_TIMEOUT}. Not thread-safe.
+     * {@code mapUnderscoreToCamelCase}, and the manager's {@code DB_STATEMENT_TIMEOUT}, which the server
+     * enforces on every connection. Not thread-safe.
      */
     public static final class Builder {
         private ConnectionManager manager;
@@ -237,10 +237,8 @@ public final class MyBatisClient {
             Configuration configuration = new Configuration(new Environment("pgkeeper-" + m.config().name(),
                     new AbortAwareTransactionFactory(), new DeferredDataSource(m)));
             configuration.setMapUnderscoreToCamelCase(true);
-            long statementTimeoutSeconds = m.config().statementTimeout().toSeconds();
-            if (statementTimeoutSeconds > 0) {
-                configuration.setDefaultStatementTimeout((int) statementTimeoutSeconds);
-            }
+            // No defaultStatementTimeout: pgkeeper has the server enforce DB_STATEMENT_TIMEOUT on every
+            // connection, which needs no client-side cancel request (a silent network would hold that up).
             customizers.forEach(c -> c.accept(configuration));
             try {
                 mapperPackages.forEach(configuration::addMappers);

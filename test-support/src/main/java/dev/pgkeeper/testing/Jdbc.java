@@ -29,6 +29,19 @@ public final class Jdbc {
         return null;
     }
 
+    /**
+     * Holds a connection from {@code ds} busy for about {@code seconds}, one-second {@code pg_sleep}s at a time,
+     * so that no single statement runs into a statement or socket timeout.
+     */
+    public static Void holdConnection(DataSource ds, int seconds) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (int i = 0; i < seconds; i++) {
+                s.execute("SELECT pg_sleep(1)");
+            }
+        }
+        return null;
+    }
+
     /** Runs one statement through a fresh connection from {@code ds}. */
     public static void execute(DataSource ds, String sql) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {

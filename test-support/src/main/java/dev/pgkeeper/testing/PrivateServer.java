@@ -28,7 +28,9 @@ import org.apache.logging.log4j.Logger;
  *
  * <p>The binaries are zonky's embedded PostgreSQL, so nothing needs to be installed. The superuser
  * {@code postgres} is trusted over TCP from localhost; every other role must give its password
- * (SCRAM), which lets tests prove authentication failures. Data directories live under
+ * (SCRAM), which lets tests prove authentication failures. {@code synchronous_commit} is on, so a commit
+ * that returned survives {@link #kill()}; {@code fsync} is off, which only an operating-system crash would
+ * notice. Data directories live under
  * {@code target/pgkeeper-pg}; ones left behind by a JVM that died are cleaned on the next run, and a
  * shutdown hook stops every server this JVM started.
  *
@@ -130,6 +132,9 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
+                    // zonky turns synchronous_commit off for speed; a fault test needs "commit returned" to mean
+                    // "survives kill -9". (fsync stays off: only an operating-system crash could lose data then.)
+                    .setServerConfig("synchronous_commit", "on")
                     .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
             serverConfig.forEach(builder::setServerConfig);
             running = builder.start();
