@@ -4,6 +4,8 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.ConnectionResult;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.HealthStatus;
+import dev.pgkeeper.SystemHealthResult;
 import dev.pgkeeper.examples.tracker.ApiServer;
 import dev.pgkeeper.examples.tracker.HealthReport;
 import dev.pgkeeper.examples.tracker.Migrations;
@@ -13,11 +15,13 @@ import dev.pgkeeper.examples.tracker.TrackerApp;
 import dev.pgkeeper.examples.tracker.TrackerService;
 import dev.pgkeeper.examples.tracker.User;
 import dev.pgkeeper.testing.PrivateServer;
+import java.util.Locale;
 
 /**
  * Connects, migrates, creates and queries some data through the repositories, prints the health report and
- * the connection status, disconnects and exits 0. Uses {@code DATABASE_URL} when it is set; otherwise it
- * starts an embedded PostgreSQL 18 for the run and says so.
+ * the connection status, and disconnects. Uses {@code DATABASE_URL} when it is set; otherwise it starts an
+ * embedded PostgreSQL 18 for the run and says so. Exits 0 when everything worked and the system reported
+ * itself healthy, 1 otherwise (a configuration error, a database error, or a degraded health report).
  *
  * <pre>mvn -q -pl examples -am compile exec:exec</pre>
  */
@@ -28,18 +32,23 @@ public final class QuickStart {
 
     public static void main(String[] args) throws Exception {
         String url = System.getenv(DatabaseConfig.DATABASE_URL);
-        PrivateServer embedded = null;
-        DatabaseConfig config;
+        int exit;
         if (url == null || url.isBlank()) {
-            embedded = PrivateServer.startNew();
-            System.out.println("No DATABASE_URL set: started an embedded PostgreSQL 18 on 127.0.0.1:" + embedded.port());
-            config = DatabaseConfig.builder().url(embedded.admin("postgres").url()).build();
+            try (PrivateServer embedded = PrivateServer.startNew()) {
+                System.out.println("No DATABASE_URL set: started an embedded PostgreSQL 18 on 127.0.0.1:"
+                        + embedded.port());
+                exit = run(DatabaseConfig.builder().url(embedded.admin("postgres").url()).build());
+            }
         } else {
-            config = DatabaseConfig.fromEnvironment();
-        }
-        int exit = run(config);
-        if (embedded != null) {
-            embedded.close();
+            DatabaseConfig config;
+            try {
+                config = DatabaseConfig.fromEnvironment();
+            } catch (DatabaseError e) {
+                print("Bad configuration", e);
+                System.exit(1);
+                return;
+            }
+            exit = run(config);
         }
         System.exit(exit);
     }
@@ -50,7 +59,7 @@ public final class QuickStart {
             System.out.println("Connecting to " + config.sanitizedUrl());
             ConnectionResult connected = manager.initializeConnection();
             if (!connected.success()) {
-                print(connected.error());
+                print("Cannot connect", connected.error());
                 return 1;
             }
             System.out.println("Connected after " + connected.attempts() + " attempt(s)");
@@ -69,11 +78,12 @@ public final class QuickStart {
                 System.out.println("  task " + t.getId() + " [" + t.getStatus() + "] " + t.getTitle());
             }
 
-            System.out.println("Health: " + ApiServer.json().writeValueAsString(HealthReport.of(manager.checkSystemHealth())));
+            SystemHealthResult health = manager.checkSystemHealth();
+            System.out.println("Health: " + ApiServer.json().writeValueAsString(HealthReport.of(health)));
             System.out.println("Status: " + manager.getConnectionStatus());
-            return 0;
+            return health.status() == HealthStatus.UP ? 0 : 1;
         } catch (DatabaseError e) {
-            print(e);
+            print("Failed", e);
             return 1;
         } finally {
             manager.disconnect();
@@ -81,8 +91,8 @@ public final class QuickStart {
         }
     }
 
-    private static void print(DatabaseError e) {
-        System.out.println("Failed: " + e.code() + " (" + e.kind().name().toLowerCase(java.util.Locale.ROOT) + "): "
+    private static void print(String what, DatabaseError e) {
+        System.out.println(what + ": " + e.code() + " (" + e.kind().name().toLowerCase(Locale.ROOT) + "): "
                 + e.getMessage());
         e.troubleshootingSteps().forEach(step -> System.out.println("  - " + step));
     }

@@ -5,6 +5,7 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.ConnectionResult;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.testing.PrivateServer;
 import dev.pgkeeper.testing.TestDatabase;
 import java.sql.Connection;
@@ -13,6 +14,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 
 /**
@@ -28,70 +32,101 @@ public final class ResilienceDemo {
     private ResilienceDemo() {
     }
 
+    /** How long each scene may take before the demo gives up and exits 1. */
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    /** Events arrive on the manager's event thread; they are printed in order at fixed points of the story. */
+    private static final BlockingQueue<ConnectionEvent> EVENTS = new LinkedBlockingQueue<>();
+
     public static void main(String[] args) throws Exception {
+        int exit = 0;
         try (PrivateServer server = PrivateServer.create()) {
             startWhileDown(server);
             restartWhileServing(server);
             wrongPassword(server);
+        } catch (TimeoutException e) {
+            System.out.println("Gave up: " + e.getMessage());
+            exit = 1;
         }
-        System.exit(0);
+        System.exit(exit);
     }
 
     private static void startWhileDown(PrivateServer server) throws Exception {
         heading("1. Starting while PostgreSQL is down");
         try (ConnectionManager manager = ConnectionManager.create(config(server.admin("postgres").url())
                 .maxRetries(3).retryBaseDelay(Duration.ofMillis(200)).reconnectInterval(Duration.ofSeconds(1)).build())) {
-            manager.addListener(ResilienceDemo::print);
+            manager.addListener(EVENTS::add);
             ConnectionResult result = manager.initializeConnection();
-            System.out.println("initializeConnection() returned after " + result.attempts() + " attempts, "
+            printEvents();
+            System.out.println("initializeConnection() returned after " + attempts(result.attempts()) + ", "
                     + result.duration().toMillis() + " ms, without throwing:");
             print(result.error());
             System.out.println("Now starting PostgreSQL; the reconnect loop (every 1 s) will find it");
             server.start();
             long start = System.nanoTime();
+            long deadline = start + DEADLINE.toNanos();
             while (!manager.isConnected()) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("not reconnected within " + DEADLINE.toSeconds() + " s of the server starting");
+                }
                 Thread.sleep(20);
             }
-            System.out.println("Connected " + (System.nanoTime() - start) / 1_000_000 + " ms after the server started");
+            long took = (System.nanoTime() - start) / 1_000_000;
+            printEvents();
+            System.out.println("Connected " + took + " ms after the server started");
         }
+        printEvents();
     }
 
     private static void restartWhileServing(PrivateServer server) throws Exception {
         heading("2. Restarting PostgreSQL while serving");
         try (ConnectionManager manager = ConnectionManager.create(config(server.admin("postgres").url()).build())) {
-            manager.addListener(ResilienceDemo::print);
-            manager.initializeConnection();
+            manager.addListener(EVENTS::add);
+            ConnectionResult connected = manager.initializeConnection();
+            if (!connected.success()) {
+                throw connected.error();
+            }
             DataSource ds = manager.dataSource();
             query(ds);
+            printEvents();
             server.stop();
             long down = System.nanoTime();
-            System.out.println("PostgreSQL stopped; calling it every 50 ms");
-            Thread restarter = new Thread(() -> {
-                sleep(1_000);
-                server.start();
-                System.out.println("PostgreSQL started again");
-            });
-            restarter.start();
-            String lastCode = null;
+            System.out.println("PostgreSQL stopped; calling it every 50 ms, restarting it after 1 s");
+            long deadline = down + DEADLINE.toNanos();
+            boolean restarted = false;
+            ErrorCode lastCode = null;
             while (true) {
+                if (!restarted && System.nanoTime() - down > 1_000_000_000L) {
+                    printEvents();
+                    server.start();
+                    System.out.println("PostgreSQL started again " + (System.nanoTime() - down) / 1_000_000
+                            + " ms after it went down");
+                    restarted = true;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("queries still failing " + DEADLINE.toSeconds() + " s after the restart began");
+                }
                 long start = System.nanoTime();
                 try {
                     query(ds);
-                    System.out.println("Query succeeded " + (System.nanoTime() - down) / 1_000_000
-                            + " ms after the server went down");
+                    long took = (System.nanoTime() - down) / 1_000_000;
+                    printEvents();
+                    System.out.println("Query succeeded " + took + " ms after the server went down");
                     break;
                 } catch (SQLException e) {
                     DatabaseError error = manager.categorize(e);
-                    if (!error.code().name().equals(lastCode)) {
-                        System.out.println("Query failed in " + (System.nanoTime() - start) / 1_000_000 + " ms:");
+                    if (error.code() != lastCode) {
+                        printEvents();
+                        System.out.println("Query failed in " + (System.nanoTime() - start) / 1_000_000
+                                + " ms (later identical failures not shown):");
                         print(error);
-                        lastCode = error.code().name();
+                        lastCode = error.code();
                     }
                 }
-                sleep(50);
+                Thread.sleep(50);
             }
-            restarter.join();
         }
+        printEvents();
     }
 
     private static void wrongPassword(PrivateServer server) {
@@ -100,7 +135,8 @@ public final class ResilienceDemo {
         try (ConnectionManager manager = ConnectionManager.create(config(app.as("demo_app", "a-wrong-password").url())
                 .maxRetries(3).build())) {
             ConnectionResult result = manager.initializeConnection();
-            System.out.println("initializeConnection() gave up after " + result.attempts() + " attempt (not retried):");
+            System.out.println("initializeConnection() gave up after " + attempts(result.attempts())
+                    + (result.attempts() == 1 ? " (an authentication failure is not retried)" : "") + ":");
             print(result.error());
         }
     }
@@ -112,6 +148,18 @@ public final class ResilienceDemo {
     private static void query(DataSource ds) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
+        }
+    }
+
+    private static String attempts(int n) {
+        return n + (n == 1 ? " attempt" : " attempts");
+    }
+
+    private static void printEvents() throws InterruptedException {
+        // Give the event thread a moment to deliver what has already happened, then print it in order.
+        Thread.sleep(50);
+        for (ConnectionEvent e; (e = EVENTS.poll()) != null; ) {
+            print(e);
         }
     }
 
@@ -128,13 +176,5 @@ public final class ResilienceDemo {
     private static void heading(String title) {
         System.out.println();
         System.out.println("== " + title);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -45,6 +45,7 @@ class HealthDownIT {
                 Await.until("/health answers 200 again", Duration.ofSeconds(15), () -> status(http, "/health") == 200);
                 assertThat(http.post("/users", "{\"email\":\"y@example.com\",\"name\":\"Y\"}").status()).isEqualTo(201);
             }
+            assertThat(manager.getConnectionStatus().pool().active()).as("connections still borrowed").isZero();
         }
     }
 

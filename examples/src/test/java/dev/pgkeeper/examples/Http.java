@@ -5,6 +5,7 @@ import dev.pgkeeper.examples.tracker.ApiServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -12,8 +13,8 @@ import java.time.Duration;
 /** A small JSON client for the tracker's API tests. */
 final class Http {
 
-    /** A response: status, raw body and the body parsed as JSON. */
-    record Reply(int status, String body, JsonNode json) { }
+    /** A response: status, headers, raw body and the body parsed as JSON (null when empty). */
+    record Reply(int status, HttpHeaders headers, String body, JsonNode json) { }
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
@@ -35,10 +36,20 @@ final class Http {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
+    /** Any method, with a body of any content type (null for none). */
+    Reply send(String method, String path, String contentType, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode json = response.body().isEmpty() ? null : ApiServer.json().readTree(response.body());
-        return new Reply(response.statusCode(), response.body(), json);
+        return new Reply(response.statusCode(), response.headers(), response.body(), json);
     }
 }

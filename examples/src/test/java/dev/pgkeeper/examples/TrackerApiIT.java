@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.examples.tracker.TrackerApp;
+import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.PostgresExtension;
 import dev.pgkeeper.testing.TestDatabase;
 import java.util.ArrayList;
@@ -130,5 +131,69 @@ class TrackerApiIT {
         assertThat(health.json().at("/checks/0/status").asText()).isEqualTo("UP");
         assertThat(health.json().at("/checks/0/data/serverVersion").asText()).isNotBlank();
         assertThat(health.json().at("/checks/1/name").asText()).isEqualTo("jvm");
+    }
+
+    @Test
+    void bodiesAreReadStrictly() throws Exception {
+        long user = remember(http.post("/users", "{\"email\":\"strict@example.com\",\"name\":\"Strict\"}"))
+                .json().get("id").asLong();
+
+        Http.Reply floatId = remember(http.post("/projects", "{\"ownerId\":" + user + ".7,\"name\":\"P\"}"));
+        Http.Reply numberAsName = remember(http.post("/users", "{\"email\":\"n@example.com\",\"name\":123}"));
+        Http.Reply unknownField = remember(http.post("/users", "{\"email\":\"u@example.com\",\"name\":\"U\",\"admin\":true}"));
+        Http.Reply trailing = remember(http.post("/users", "{\"email\":\"t@example.com\",\"name\":\"T\"} {}"));
+        Http.Reply array = remember(http.post("/users", "[]"));
+        Http.Reply empty = remember(http.send("POST", "/users", "application/json", ""));
+        Http.Reply nul = remember(http.post("/users", "{\"email\":\"z@example.com\",\"name\":\"A\\u0000B\"}"));
+
+        assertThat(floatId.status()).isEqualTo(400);
+        assertThat(floatId.json().at("/error/message").asText()).contains("ownerId");
+        assertThat(numberAsName.status()).isEqualTo(400);
+        assertThat(numberAsName.json().at("/error/message").asText()).contains("name");
+        assertThat(unknownField.status()).isEqualTo(400);
+        assertThat(unknownField.json().at("/error/message").asText()).contains("admin");
+        assertThat(trailing.status()).isEqualTo(400);
+        assertThat(array.status()).isEqualTo(400);
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(nul.status()).isEqualTo(400);
+        assertThat(remember(http.get("/users/" + user)).status()).isEqualTo(200);
+        assertThat(count("users WHERE email IN ('n@example.com', 'u@example.com', 't@example.com', 'z@example.com')"))
+                .isZero();
+    }
+
+    @Test
+    void theHttpLayerRefusesWhatItCannotServe() throws Exception {
+        Http.Reply textPlain = remember(http.send("POST", "/users", "text/plain", "{\"email\":\"p@example.com\",\"name\":\"P\"}"));
+        Http.Reply tooLarge = remember(http.post("/users", "{\"email\":\"big@example.com\",\"name\":\"" + "x".repeat(70_000) + "\"}"));
+        Http.Reply hugeId = remember(http.get("/users/99999999999999999999999"));
+        Http.Reply pageOverflow = remember(http.get("/projects/1/tasks?page=99999999999"));
+        Http.Reply pageTooFar = remember(http.get("/projects/1/tasks?page=10001"));
+        Http.Reply wrongMethod = remember(http.delete("/users"));
+
+        assertThat(textPlain.status()).isEqualTo(415);
+        assertThat(tooLarge.status()).isEqualTo(413);
+        assertThat(hugeId.status()).isEqualTo(404);
+        assertThat(pageOverflow.status()).isEqualTo(400);
+        assertThat(pageTooFar.status()).isEqualTo(400);
+        assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void headAndTheReadinessAndLivenessEndpoints() throws Exception {
+        Http.Reply head = http.send("HEAD", "/health", null, null);
+        Http.Reply ready = remember(http.get("/health/ready"));
+        Http.Reply live = remember(http.get("/health/live"));
+
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().get("checks")).hasSize(1);
+        assertThat(ready.json().at("/checks/0/name").asText()).isEqualTo("database");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.json().get("status").asText()).isEqualTo("UP");
+    }
+
+    private long count(String fromWhere) throws Exception {
+        return Jdbc.queryLong(manager.dataSource(), "SELECT count(*) FROM " + fromWhere);
     }
 }

@@ -48,4 +48,14 @@ public final class Jdbc {
             s.execute(sql);
         }
     }
+
+    /** Runs a query whose first column of its first row is a number, and returns it. */
+    public static long queryLong(DataSource ds, String sql) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new SQLException("No row from: " + sql);
+            }
+            return rs.getLong(1);
+        }
+    }
 }

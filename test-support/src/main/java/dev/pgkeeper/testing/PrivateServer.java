@@ -189,6 +189,17 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
         }
     }
 
+    /**
+     * Leaves stopping this server to its owner: the JVM's shutdown hook will not stop it, so a program can
+     * shut down in its own order (stop serving, disconnect, then {@link #close()} the server).
+     *
+     * @return this server
+     */
+    public PrivateServer stopOnlyWhenClosed() {
+        LIVE.remove(this);
+        return this;
+    }
+
     /** Whether this fixture believes the server is up. */
     public synchronized boolean isRunning() {
         return running != null;

@@ -11,7 +11,7 @@ public interface TaskMapper {
     Task findById(long id);
 
     List<Task> listByProject(@Param("projectId") long projectId, @Param("status") Task.Status status,
-                             @Param("limit") int limit, @Param("offset") int offset);
+                             @Param("limit") int limit, @Param("offset") long offset);
 
     /** Marks an OPEN task DONE; returns 0 when it was not OPEN. */
     int complete(long id);

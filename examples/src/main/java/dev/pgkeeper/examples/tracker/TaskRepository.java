@@ -24,7 +24,7 @@ public final class TaskRepository extends BaseRepository<TaskMapper> {
 
     /** A page of a project's tasks, oldest first; {@code status} null for all. */
     public List<Task> ofProject(long projectId, Task.Status status, int page, int size) {
-        return mapper().listByProject(projectId, status, size, page * size);
+        return mapper().listByProject(projectId, status, size, (long) page * size);
     }
 
     /** Marks the task done; {@code false} when it was not open. */

@@ -28,10 +28,15 @@ public final class TrackerApp implements AutoCloseable {
      * @throws dev.pgkeeper.DatabaseError when the schema cannot be brought up to date
      */
     public static TrackerApp start(ConnectionManager manager, int port) throws IOException {
+        return start(manager, "127.0.0.1", port);
+    }
+
+    /** {@link #start(ConnectionManager, int)} on another address, e.g. {@code 0.0.0.0} in a container. */
+    public static TrackerApp start(ConnectionManager manager, String host, int port) throws IOException {
         Migrations.apply(manager);
         MyBatisClient client = client(manager);
         TrackerService service = new TrackerService(client);
-        return new TrackerApp(client, service, ApiServer.start(service, manager, port));
+        return new TrackerApp(client, service, ApiServer.start(service, manager, host, port));
     }
 
     /** The MyBatis client with the tracker's mappers. */
@@ -44,10 +49,12 @@ public final class TrackerApp implements AutoCloseable {
                 .build();
     }
 
+    /** The business rules, for programs that use them without HTTP. */
     public TrackerService service() {
         return service;
     }
 
+    /** The MyBatis client. */
     public MyBatisClient client() {
         return client;
     }

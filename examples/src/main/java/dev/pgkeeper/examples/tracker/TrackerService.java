@@ -4,16 +4,20 @@ import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.MyBatisClient;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The tracker's business rules. Every change that touches two tables runs in one transaction, so a project's
- * count of open tasks always matches its tasks.
+ * count of open tasks always matches its tasks; adding a task locks the project row, so concurrent adds
+ * cannot both pass the limit. Thread-safe.
  */
 public final class TrackerService {
 
     /** A project may hold at most this many open tasks. */
     public static final int MAX_OPEN_TASKS = 100;
+    /** Pages beyond this are refused: nobody pages that far, and the offset stays small. */
+    public static final int MAX_PAGE = 10_000;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     private final MyBatisClient client;
@@ -30,22 +34,23 @@ public final class TrackerService {
 
     /** Registers a user; e-mail addresses are unique. */
     public User register(String email, String name) {
-        require(email != null && EMAIL.matcher(email).matches(), "email must look like name@example.com");
-        require(name != null && !name.isBlank() && name.length() <= 100, "name must have 1 to 100 characters");
+        require(email != null && EMAIL.matcher(email).matches() && text(email), "email must look like name@example.com");
+        require(name != null && !name.isBlank() && name.length() <= 100 && text(name), "name must have 1 to 100 characters");
         try {
-            return users.add(new User(email.trim().toLowerCase(java.util.Locale.ROOT), name.trim()));
+            return users.add(new User(email.trim().toLowerCase(Locale.ROOT), name.trim()));
         } catch (DatabaseError e) {
             throw conflictIf(e, ErrorCode.UNIQUE_VIOLATION, "a user with e-mail " + email + " already exists");
         }
     }
 
+    /** The user, or NOT_FOUND. */
     public User user(long id) {
         return users.find(id).orElseThrow(() -> TrackerException.notFound("user", id));
     }
 
     /** Creates a project; a user's project names are unique. */
     public Project createProject(long ownerId, String name) {
-        require(name != null && !name.isBlank() && name.length() <= 100, "name must have 1 to 100 characters");
+        require(name != null && !name.isBlank() && name.length() <= 100 && text(name), "name must have 1 to 100 characters");
         return client.inTransaction(() -> {
             user(ownerId);
             try {
@@ -56,6 +61,7 @@ public final class TrackerService {
         });
     }
 
+    /** The project, or NOT_FOUND. */
     public Project project(long id) {
         return projects.find(id).orElseThrow(() -> TrackerException.notFound("project", id));
     }
@@ -65,7 +71,8 @@ public final class TrackerService {
      * {@value #MAX_OPEN_TASKS} open tasks. The task and the project's counter change together.
      */
     public Task addTask(long projectId, String title, Long assigneeId) {
-        require(title != null && !title.isBlank() && title.length() <= 200, "title must have 1 to 200 characters");
+        require(title != null && !title.isBlank() && title.length() <= 200 && text(title),
+                "title must have 1 to 200 characters");
         return client.inTransaction(() -> {
             Project project = projects.lock(projectId).orElseThrow(() -> TrackerException.notFound("project", projectId));
             if (assigneeId != null) {
@@ -95,10 +102,15 @@ public final class TrackerService {
 
     /** A page of a project's tasks. */
     public List<Task> tasks(long projectId, Task.Status status, int page, int size) {
-        require(page >= 0, "page must not be negative");
+        require(page >= 0 && page <= MAX_PAGE, "page must be between 0 and " + MAX_PAGE);
         require(size >= 1 && size <= 100, "size must be between 1 and 100");
         project(projectId);
         return tasks.ofProject(projectId, status, page, size);
+    }
+
+    /** PostgreSQL text cannot hold NUL characters. */
+    private static boolean text(String s) {
+        return s.indexOf('\u0000') < 0;
     }
 
     private static void require(boolean condition, String message) {
