@@ -17,6 +17,7 @@ import dev.pgkeeper.internal.ManagedPool;
 import dev.pgkeeper.internal.ManagerThreads;
 import dev.pgkeeper.internal.PoolRetirement;
 import dev.pgkeeper.internal.ProbeResult;
+import dev.pgkeeper.internal.WarmConnection;
 import dev.pgkeeper.internal.Prober;
 import dev.pgkeeper.internal.ReconnectLoop;
 import java.lang.management.ManagementFactory;
@@ -242,11 +243,10 @@ public final class ConnectionManager implements AutoCloseable {
             return initializeConnection();
         }
         long start = System.nanoTime();
-        try {
-            ProbeResult probe = probe(s.session(), config.connectionTimeout());
+        try (ProbeResult probe = probe(s.session(), config.connectionTimeout())) {
             connectLock.lock();
             try {
-                installPool(s.session(), probe, null);
+                installPool(s.session(), probe, null, false);
             } finally {
                 connectLock.unlock();
             }
@@ -310,7 +310,9 @@ public final class ConnectionManager implements AutoCloseable {
         if (s.phase() == ConnectionPhase.CONNECTED) {
             return s;
         }
-        return installIfStillNeeded(session, probe(session, config.connectionTimeout()));
+        try (ProbeResult probe = probe(session, config.connectionTimeout())) {
+            return installIfStillNeeded(session, probe, false);
+        }
     }
 
     private void retryScheduled(DatabaseError error, Duration delay) {
@@ -357,10 +359,13 @@ public final class ConnectionManager implements AutoCloseable {
                 "The retry schedule for " + target.hosts() + " was stopped early; the reconnect loop goes on");
     }
 
-    /** Probes the server without holding any lock; a failure is counted in the state. */
+    /**
+     * Probes the server without holding any lock; a failure is counted in the state. The result holds the
+     * probe's connection for the pool that may follow: close it.
+     */
     private ProbeResult probe(long session, Duration bound) {
         try {
-            return prober.probe(bound);
+            return prober.probeKeepingConnection(bound);
         } catch (DatabaseError e) {
             state.updateAndGet(s -> s.session() == session && s.awaitsConnection() ? s.attemptFailed(e) : s);
             throw e;
@@ -373,11 +378,11 @@ public final class ConnectionManager implements AutoCloseable {
      * @return the state afterwards
      * @throws DatabaseError NOT_INITIALIZED when the manager was disconnected meanwhile
      */
-    private ConnectionState installIfStillNeeded(long session, ProbeResult probe) {
+    private ConnectionState installIfStillNeeded(long session, ProbeResult probe, boolean borrowFollows) {
         connectLock.lock();
         try {
             ConnectionState s = state.get();
-            return s.session() == session && s.awaitsConnection() ? installPool(session, probe, null) : s;
+            return s.session() == session && s.awaitsConnection() ? installPool(session, probe, null, borrowFollows) : s;
         } finally {
             connectLock.unlock();
         }
@@ -389,11 +394,17 @@ public final class ConnectionManager implements AutoCloseable {
      *
      * @param graceForPrevious how long the replaced pool may keep lent connections, {@code null} for as long
      *                         as they are used
+     * @param borrowFollows    whether a caller borrows right after, so the probe's connection is worth handing
+     *                         over even to a pool that keeps no idle connections
      * @throws DatabaseError NOT_INITIALIZED when the manager was disconnected meanwhile
      */
-    private ConnectionState installPool(long session, ProbeResult probe, Duration graceForPrevious) {
+    private ConnectionState installPool(long session, ProbeResult probe, Duration graceForPrevious,
+                                        boolean borrowFollows) {
         long generation = poolGenerations.incrementAndGet();
-        ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspectConnectionLoss(generation));
+        // The probe's connection becomes the new pool's first, so the first call after an outage does not wait
+        // for another login. A pool that keeps no idle connection takes it only when a borrow is coming.
+        WarmConnection first = config.poolMinIdle() > 0 || borrowFollows ? probe.connection() : WarmConnection.none();
+        ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspectConnectionLoss(generation), first);
         ConnectionState previous;
         ConnectionState next;
         do {
@@ -468,8 +479,8 @@ public final class ConnectionManager implements AutoCloseable {
     }
 
     private void reconnectTick(long session) {
-        try {
-            installIfStillNeeded(session, probe(session, config.connectionTimeout()));
+        try (ProbeResult probe = probe(session, config.connectionTimeout())) {
+            installIfStillNeeded(session, probe, false);
         } catch (DatabaseError e) {
             attemptFailedWhileDown(session, e);
             ConnectionState s = state.get();
@@ -519,7 +530,7 @@ public final class ConnectionManager implements AutoCloseable {
         }
         ProbeResult probe;
         try {
-            probe = prober.probe(config.probeTimeout());
+            probe = prober.probeKeepingConnection(config.probeTimeout());
         } catch (DatabaseError e) {
             if (!isUnreachable(e)) {
                 LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), e.getMessage(), e.code());
@@ -531,18 +542,20 @@ public final class ConnectionManager implements AutoCloseable {
             }
             return;
         }
-        if (driver.singleHost() && !probe.serverStartedAt().equals(s.serverStartedAt())) {
-            connectLock.lock();
-            try {
-                if (state.get() == s) {
-                    LOG.warn("PostgreSQL at {} restarted (start time {} was {}); replacing pool {}", target.hosts(),
-                            probe.serverStartedAt(), s.serverStartedAt(), s.pool().name());
-                    installPool(s.session(), probe, LOST_POOL_GRACE);
+        try (probe) {
+            if (driver.singleHost() && !probe.serverStartedAt().equals(s.serverStartedAt())) {
+                connectLock.lock();
+                try {
+                    if (state.get() == s) {
+                        LOG.warn("PostgreSQL at {} restarted (start time {} was {}); replacing pool {}", target.hosts(),
+                                probe.serverStartedAt(), s.serverStartedAt(), s.pool().name());
+                        installPool(s.session(), probe, LOST_POOL_GRACE, false);
+                    }
+                } catch (DatabaseError e) {
+                    LOG.debug("Replacing the pool of {} was abandoned: {}", target.hosts(), e.getMessage());
+                } finally {
+                    connectLock.unlock();
                 }
-            } catch (DatabaseError e) {
-                LOG.debug("Replacing the pool of {} was abandoned: {}", target.hosts(), e.getMessage());
-            } finally {
-                connectLock.unlock();
             }
         }
     }
@@ -642,8 +655,8 @@ public final class ConnectionManager implements AutoCloseable {
         if (!s.invitesProbes()) {
             return s.phase() == ConnectionPhase.CONNECTED;
         }
-        try {
-            installIfStillNeeded(s.session(), probe(s.session(), config.probeTimeout()));
+        try (ProbeResult probe = probe(s.session(), config.probeTimeout())) {
+            installIfStillNeeded(s.session(), probe, true);
         } catch (DatabaseError e) {
             LOG.debug("Probe of {} failed: {}", target.hosts(), e.getMessage());
             if (!e.isTemporary()) {

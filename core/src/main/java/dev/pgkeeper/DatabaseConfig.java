@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
  *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms, or the connection timeout if shorter</td><td>100 ms–1 min, at most the connection timeout</td></tr>
- *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>100 ms</td><td>10 ms–1 min</td></tr>
+ *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>20 ms</td><td>10 ms–1 min</td></tr>
  *   <tr><td>DB_POOL_NAME</td><td>{@link Builder#name}</td><td>{@code default}</td><td>1–40 of {@code A-Z a-z 0-9 _ -}</td></tr>
  *   <tr><td>APP_ENV</td><td>{@link Builder#appEnv}</td><td>unset</td><td>{@code production} turns on stricter URL warnings</td></tr>
  * </table>
@@ -286,7 +286,9 @@ public final class DatabaseConfig {
 
     /**
      * While the server is unreachable, calls fail fast and at most one of them per interval probes the server
-     * ({@code DB_PROBE_INTERVAL}); this bounds how long work lags behind a recovered server.
+     * ({@code DB_PROBE_INTERVAL}); this bounds how long work lags behind a recovered server. A probe of a
+     * server that is down costs one refused TCP connection, so the default (20 ms, at most 50 probes a
+     * second while calls keep coming) keeps recovery as quick as HikariCP's own first retries.
      */
     public Duration probeInterval() {
         return probeInterval;
@@ -360,7 +362,7 @@ public final class DatabaseConfig {
         private Duration reconnectInterval = Duration.ofMillis(30_000);
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
         private Duration probeTimeout;
-        private Duration probeInterval = Duration.ofMillis(100);
+        private Duration probeInterval = Duration.ofMillis(20);
         private String name = "default";
         private String appEnv;
 
@@ -439,7 +441,7 @@ public final class DatabaseConfig {
             return this;
         }
 
-        /** See {@link DatabaseConfig#probeInterval()}; default 100 ms. */
+        /** See {@link DatabaseConfig#probeInterval()}; default 20 ms. */
         public Builder probeInterval(Duration probeInterval) {
             this.probeInterval = probeInterval;
             return this;

@@ -27,7 +27,7 @@ class DatabaseConfigTest {
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMillis(60_000));
         assertThat(c.statementTimeout()).isEqualTo(Duration.ofMillis(30_000));
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
-        assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(20));
         assertThat(c.name()).isEqualTo("default");
         assertThat(c.isProduction()).isFalse();
         assertThat(c).isEqualTo(DatabaseConfig.builder().url(URL).build());

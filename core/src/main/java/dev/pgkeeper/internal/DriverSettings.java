@@ -125,6 +125,19 @@ public final class DriverSettings {
     }
 
     /**
+     * The socket timeout pooled connections get from {@link #poolProperties()} (the URL's own, if it sets
+     * one), in milliseconds; 0 for none.
+     */
+    public int poolSocketTimeoutMillis() {
+        try {
+            long seconds = Long.parseLong(poolProperties().getProperty("socketTimeout", "0").trim());
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE / 1000, seconds) * 1000);
+        } catch (NumberFormatException e) {
+            return 0; // pgjdbc refuses such a URL itself when it connects
+        }
+    }
+
+    /**
      * Adds {@code -c statement_timeout=...} to the startup options, so the server enforces it on every
      * connection, unless the URL's own options set a statement timeout already.
      */

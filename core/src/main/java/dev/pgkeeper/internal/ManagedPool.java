@@ -27,13 +27,15 @@ public final class ManagedPool {
     private final HikariConfig hikariConfig;
     private final long generation;
     private final int maxSize;
+    private final WarmConnection first;
     private volatile boolean closed;
 
-    private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation) {
+    private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first) {
         this.pool = pool;
         this.hikariConfig = hikariConfig;
         this.generation = generation;
         this.maxSize = hikariConfig.getMaximumPoolSize();
+        this.first = first;
     }
 
     /**
@@ -42,12 +44,14 @@ public final class ManagedPool {
      *
      * @param onConnectionFailure called, possibly from many threads at once, when a pooled connection fails
      *                            at the connection level or the pool cannot open one; must be cheap
+     * @param first               a connection just proved by a probe, to become the pool's first (the pool
+     *                            owns it from now on, and closes it if it never used it)
      */
     public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
-                                    Runnable onConnectionFailure) {
+                                    Runnable onConnectionFailure, WarmConnection first) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("pgkeeper-" + config.name() + "-" + generation);
-        hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure));
+        hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(config.poolMinIdle());
         hc.setConnectionTimeout(config.connectionTimeout().toMillis());
@@ -60,8 +64,13 @@ public final class ManagedPool {
         hc.setInitializationFailTimeout(-1);
         hc.setRegisterMbeans(false);
         hc.setExceptionOverride(new ConnectionFailureObserver(onConnectionFailure));
-        hc.validate();
-        return new ManagedPool(new HikariPool(hc), hc, generation);
+        try {
+            hc.validate();
+            return new ManagedPool(new HikariPool(hc), hc, generation, first);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
     }
 
     /** Which pool this is, counting from 1 for the manager's first. */
@@ -119,6 +128,7 @@ public final class ManagedPool {
      */
     public void close() throws InterruptedException {
         closed = true;
+        first.close();
         pool.shutdown();
     }
 

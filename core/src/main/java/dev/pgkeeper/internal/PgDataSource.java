@@ -13,7 +13,8 @@ import javax.sql.DataSource;
  * Opens pgjdbc connections for a pool: the URL without credentials, and properties that carry the
  * password and the timeouts. It also tells the manager when the pool's own connection attempts fail
  * at the network level, so that an outage is noticed even when no application call has failed yet
- * (HikariCP would otherwise retry quietly with backoff).
+ * (HikariCP would otherwise retry quietly with backoff). The first connection it hands out may be the one the
+ * probe that led to this pool opened, so that recovering from an outage costs one login, not two.
  *
  * <p>Thread-safe.
  */
@@ -24,16 +25,23 @@ final class PgDataSource implements DataSource {
     private final String jdbcUrl;
     private final Properties properties;
     private final Runnable onConnectionFailure;
+    private final WarmConnection first;
     private volatile int loginTimeoutSeconds;
 
-    PgDataSource(String jdbcUrl, Properties properties, Runnable onConnectionFailure) {
+    /** @param first a connection a probe just proved, handed out by the first {@link #getConnection()} */
+    PgDataSource(String jdbcUrl, Properties properties, Runnable onConnectionFailure, WarmConnection first) {
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
         this.onConnectionFailure = onConnectionFailure;
+        this.first = first;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
+        Connection warm = first.take();
+        if (warm != null) {
+            return warm;
+        }
         try {
             Connection c = DRIVER.connect(jdbcUrl, properties);
             if (c == null) {

@@ -6,12 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the server directly, outside the pool, whether it is there: one new pgjdbc connection with the
  * pool's own URL, credentials and TLS settings, bounded by a timeout, and one real round trip
- * ({@code SELECT 1, pg_postmaster_start_time()}), closed at once. This is how the manager proves connectivity,
+ * ({@code SELECT 1, pg_postmaster_start_time()}). This is how the manager proves connectivity,
  * decides that the server is down without waiting on the pool's connection timeout, and notices a restart
  * (a new start time) before stale pooled connections do.
  *
@@ -29,22 +30,52 @@ public final class Prober {
     }
 
     /**
-     * Probes the server within {@code bound}: login and query together.
+     * Probes the server within {@code bound}: login and query together. The connection is closed.
      *
      * @throws DatabaseError the categorized failure when the server could not be reached or refused us
      */
     public ProbeResult probe(Duration bound) {
+        ProbeResult result = probeKeepingConnection(bound);
+        result.close();
+        return new ProbeResult(result.serverStartedAt(), result.latencyNanos());
+    }
+
+    /**
+     * Like {@link #probe(Duration)}, but the proven connection stays open in the result, with the pool's
+     * socket timeout, so that a pool installed because of this probe can start with it. The caller closes
+     * the result.
+     *
+     * @throws DatabaseError the categorized failure when the server could not be reached or refused us
+     */
+    public ProbeResult probeKeepingConnection(Duration bound) {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
-        try (Connection c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound))) {
+        Connection c = null;
+        try {
+            c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
             // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
             c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            Instant startedAt;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();
-                return new ProbeResult(rs.getTimestamp(2).toInstant(), System.nanoTime() - start);
+                startedAt = rs.getTimestamp(2).toInstant();
             }
+            long latency = System.nanoTime() - start;
+            // HikariCP reads a new connection's network timeout as the pool's: give it the pool's.
+            c.setNetworkTimeout(Runnable::run, settings.poolSocketTimeoutMillis());
+            ProbeResult result = new ProbeResult(startedAt, latency, WarmConnection.of(c));
+            c = null;
+            return result;
         } catch (SQLException | RuntimeException e) {
             throw ErrorClassifier.classify(e, settings.target());
+        } finally {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException e) {
+                    // the probe failed already; that failure is what matters
+                }
+            }
         }
     }
 }
