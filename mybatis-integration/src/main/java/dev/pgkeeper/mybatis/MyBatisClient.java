@@ -95,7 +95,7 @@ public final class MyBatisClient {
                                 + ".class), addMapperResource(\"...xml\") or addMapperPackage(\""
                                 + type.getPackageName() + "\")"), Map.of(), null);
             }
-            return TranslatingMapper.wrap(type, sessions.getMapper(type), transactions);
+            return TranslatingMapper.wrap(type, sessions.getMapper(type), factory.getConfiguration(), transactions);
         }));
     }
 

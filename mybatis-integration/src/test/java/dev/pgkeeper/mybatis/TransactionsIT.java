@@ -79,6 +79,24 @@ class TransactionsIT {
     }
 
     @Test
+    void aDefaultMapperMethodRunsItsStatementsOnOneSession() {
+        List<Long> alone = session.twoTransactionIds();
+        List<Long> inside = fx.client.inTransaction(() -> {
+            long first = session.transactionId();
+            List<Long> two = session.twoTransactionIds();
+            assertThat(two).containsOnly(first);
+            return two;
+        });
+
+        assertThat(alone.get(1)).as("autocommit: each statement its own transaction")
+                .isNotEqualTo(alone.get(0));
+        assertThat(inside).hasSize(2);
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, session::transactionIdThenFailure);
+        assertThat(e.code()).isEqualTo(ErrorCode.SCHEMA_ERROR);
+        assertThat(e.getMessage()).as("names the method the caller called").contains("SessionMapper.transactionIdThenFailure");
+    }
+
+    @Test
     void aRuntimeExceptionRollsBackAndPassesThroughUnchanged() {
         IllegalStateException thrown = new IllegalStateException("business rule");
 

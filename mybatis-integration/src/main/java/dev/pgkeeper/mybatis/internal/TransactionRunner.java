@@ -10,6 +10,7 @@ import dev.pgkeeper.mybatis.TransactionCallback;
 import dev.pgkeeper.mybatis.TransactionOptions;
 import dev.pgkeeper.mybatis.TransactionRetry;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionManager;
 
 /**
@@ -79,11 +81,12 @@ public final class TransactionRunner {
     }
 
     /**
-     * Runs one mapper statement: in the thread's transaction if there is one, else in an autocommit session
-     * of its own. Database failures are translated; anything else (a default method's own exception) passes
-     * through unchanged.
+     * Runs a call on a mapper bound to the thread's session (a default mapper method, which may call other
+     * mapper methods): in the thread's transaction if there is one, else in an autocommit session of its
+     * own. Database failures are translated; anything else (a default method's own exception) passes through
+     * unchanged.
      */
-    public Object runStatement(String statement, Statement call) throws Throwable {
+    public Object runStatement(String mapperName, Method method, Statement call) throws Throwable {
         boolean ownSession = !sessions.isManagedSessionStarted();
         if (ownSession) {
             sessions.startManagedSession(true);
@@ -91,21 +94,50 @@ public final class TransactionRunner {
         try {
             return call.invoke();
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (!isDatabaseFailure(cause)) {
-                throw cause;
-            }
-            DatabaseError error = translator.translate(cause, statement);
-            Frame frame = current.get();
-            if (frame != null && frame.firstFailure == null) {
-                frame.firstFailure = error;
-            }
-            throw error;
+            throw failed(e.getCause(), mapperName, method);
         } finally {
             if (ownSession) {
                 sessions.close();
             }
         }
+    }
+
+    /**
+     * Runs one mapper statement on a session: the thread's transaction if there is one, else an autocommit
+     * session of its own, opened straight from the factory and closed afterwards.
+     */
+    public Object runMapperMethod(String mapperName, Method method, MapperCall call) throws Throwable {
+        if (sessions.isManagedSessionStarted()) {
+            try {
+                return call.execute(sessions);
+            } catch (RuntimeException e) {
+                throw failed(e, mapperName, method);
+            }
+        }
+        try (SqlSession session = sessions.openSession(true)) {
+            return call.execute(session);
+        } catch (RuntimeException e) {
+            throw failed(e, mapperName, method);
+        }
+    }
+
+    /** Runs a mapper statement on a given session. */
+    @FunctionalInterface
+    public interface MapperCall {
+        Object execute(SqlSession session);
+    }
+
+    /** A database failure translated and remembered by the running transaction; anything else unchanged. */
+    private Throwable failed(Throwable cause, String mapperName, Method method) {
+        if (!isDatabaseFailure(cause)) {
+            return cause;
+        }
+        DatabaseError error = translator.translate(cause, mapperName + "." + method.getName());
+        Frame frame = current.get();
+        if (frame != null && frame.firstFailure == null) {
+            frame.firstFailure = error;
+        }
+        return error;
     }
 
     /**
