@@ -110,6 +110,7 @@ public final class Benchmarks {
                     b.batches();
                 }
                 if (sections.contains("overhead")) {
+                    b.overhead(1);
                     b.overhead(8);
                 }
                 if (sections.contains("recovery")) {

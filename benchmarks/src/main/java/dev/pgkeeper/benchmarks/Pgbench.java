@@ -51,9 +51,9 @@ final class Pgbench {
         }
         Optional<Path> found = candidates.stream().filter(Files::isExecutable).findFirst();
         return new Pgbench(found.orElseThrow(() -> new IllegalStateException(
-                "pgbench was not found on the PATH or under /usr/lib/postgresql/*/bin. Install it (Debian/Ubuntu:"
-                        + " apt-get install postgresql-contrib or postgresql-client; RHEL: postgresql-contrib) and run"
-                        + " again.")), host, port);
+                "pgbench was not found on the PATH or under /usr/lib/postgresql/*/bin. It comes with PostgreSQL's"
+                        + " server package: install it (Debian/Ubuntu: apt-get install postgresql; RHEL:"
+                        + " dnf install postgresql-contrib) and run again.")), host, port);
     }
 
     Path executable() {
