@@ -365,7 +365,7 @@ public final class ConnectionManager implements AutoCloseable {
      */
     private ProbeResult probe(long session, Duration bound) {
         try {
-            return prober.probeKeepingConnection(bound);
+            return prober.probe(bound);
         } catch (DatabaseError e) {
             state.updateAndGet(s -> s.session() == session && s.awaitsConnection() ? s.attemptFailed(e) : s);
             throw e;
@@ -530,7 +530,7 @@ public final class ConnectionManager implements AutoCloseable {
         }
         ProbeResult probe;
         try {
-            probe = prober.probeKeepingConnection(config.probeTimeout());
+            probe = prober.probe(config.probeTimeout());
         } catch (DatabaseError e) {
             if (!isUnreachable(e)) {
                 LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), e.getMessage(), e.code());

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.pgkeeper.ConnectionEvent;
 import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.benchmarks.AccountRepository.History;
+import dev.pgkeeper.mybatis.MyBatisClient;
 import dev.pgkeeper.testing.PrivateServer;
 import java.io.IOException;
 import java.io.StringReader;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
 import org.postgresql.PGConnection;
 
 /**
@@ -165,11 +167,11 @@ public final class Benchmarks {
                 .name("bench-no-statement-timeout").statementTimeout(Duration.ZERO).build());
         noTimeout.initializeConnection();
         try {
-            AccountRepository bare = new AccountRepository(dev.pgkeeper.mybatis.MyBatisClient.builder()
+            AccountRepository bare = new AccountRepository(MyBatisClient.builder()
                     .connectionManager(noTimeout).addMapper(AccountMapper.class).build());
-            org.apache.ibatis.session.SqlSessionFactory onPgkeeper = Contenders.plainMyBatis(contenders.manager.dataSource());
+            SqlSessionFactory onPgkeeper = Contenders.plainMyBatis(contenders.manager.dataSource());
             HikariDataSource carefulPool = Contenders.plainPoolWithPgkeeperTimeouts(server);
-            org.apache.ibatis.session.SqlSessionFactory careful = Contenders.plainMyBatis(carefulPool);
+            SqlSessionFactory careful = Contenders.plainMyBatis(carefulPool);
             Map<String, Contender> all = new LinkedHashMap<>();
             all.put("pgkeeper", load(threads, false, r -> contenders.repository.balance(account(r))));
             all.put("pgkeeper-no-statement-timeout", load(threads, false, r -> bare.balance(account(r))));
@@ -312,7 +314,6 @@ public final class Benchmarks {
     // ---------------------------------------------------------------- 3: recovery after pg_ctl restart -m fast
 
     private void recovery() throws Exception {
-        truncateHistory();
         List<Double> ours = new ArrayList<>();
         List<Double> theirs = new ArrayList<>();
         List<Double> poolInstalled = new ArrayList<>();
@@ -455,7 +456,7 @@ public final class Benchmarks {
             manager.disconnect();
 
             start = System.nanoTime();
-            try (HikariDataSource plain = Contenders.plainPool(server, Contenders.POOL_SIZE);
+            try (HikariDataSource plain = Contenders.plainPool(server);
                  Connection c = plain.getConnection()) {
                 c.isValid(1);
                 theirs.add((System.nanoTime() - start) / 1e6);
@@ -475,7 +476,7 @@ public final class Benchmarks {
             manager.disconnect();
 
             before = usedHeapAfterGc();
-            try (HikariDataSource plain = Contenders.plainPool(server, Contenders.POOL_SIZE)) {
+            try (HikariDataSource plain = Contenders.plainPool(server)) {
                 awaitTrue(() -> plain.getHikariPoolMXBean() != null
                         && plain.getHikariPoolMXBean().getTotalConnections() == Contenders.POOL_SIZE);
                 theirHeap.add((usedHeapAfterGc() - before) / 1024.0);

@@ -44,32 +44,24 @@ final class Contenders implements AutoCloseable {
             throw new IllegalStateException("pgkeeper could not connect to " + server.host() + ":" + server.port());
         }
         MyBatisClient client = MyBatisClient.builder().connectionManager(manager).addMapper(AccountMapper.class).build();
-        HikariDataSource plain = plainPool(server, POOL_SIZE);
+        HikariDataSource plain = plainPool(server);
         return new Contenders(manager, client, plain, plainMyBatis(plain));
     }
 
     /**
-     * pgkeeper with a fixed pool of {@link #POOL_SIZE} and otherwise its defaults. For studying what a
-     * setting costs, {@code -Dbench.probeIntervalMs} overrides {@code DB_PROBE_INTERVAL} and
-     * {@code -Dbench.statementTimeoutMs} {@code DB_STATEMENT_TIMEOUT}.
+     * pgkeeper with a fixed pool of {@link #POOL_SIZE} and otherwise its defaults;
+     * {@code -Dbench.probeIntervalMs} overrides {@code DB_PROBE_INTERVAL}, to study what it does to recovery.
      */
     static DatabaseConfig.Builder pgkeeperConfig(PostgresServer server) {
         DatabaseConfig.Builder b = DatabaseConfig.builder().url(server.admin("postgres").url()).name("bench")
                 .poolSize(POOL_SIZE).poolMinIdle(POOL_SIZE).connectionTimeout(CONNECTION_TIMEOUT);
         Long probeInterval = Long.getLong("bench.probeIntervalMs");
-        if (probeInterval != null) {
-            b.probeInterval(Duration.ofMillis(probeInterval));
-        }
-        Long statementTimeout = Long.getLong("bench.statementTimeoutMs");
-        if (statementTimeout != null) {
-            b.statementTimeout(Duration.ofMillis(statementTimeout));
-        }
-        return b;
+        return probeInterval == null ? b : b.probeInterval(Duration.ofMillis(probeInterval));
     }
 
     /** Plain HikariCP as its documentation suggests: a fixed pool, the JDBC URL, the same timeouts. */
-    static HikariDataSource plainPool(PostgresServer server, int minIdle) {
-        return new HikariDataSource(plainConfig(server, minIdle));
+    static HikariDataSource plainPool(PostgresServer server) {
+        return new HikariDataSource(plainConfig(server));
     }
 
     /**
@@ -77,7 +69,7 @@ final class Contenders implements AutoCloseable {
      * statement timeout, TCP keepalive): what a careful user would configure by hand.
      */
     static HikariDataSource plainPoolWithPgkeeperTimeouts(PostgresServer server) {
-        HikariConfig config = plainConfig(server, POOL_SIZE);
+        HikariConfig config = plainConfig(server);
         config.setPoolName("plain-hikari-timeouts");
         config.addDataSourceProperty("socketTimeout", "60");
         config.addDataSourceProperty("options", "-c statement_timeout=30000");
@@ -85,13 +77,13 @@ final class Contenders implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
-    private static HikariConfig plainConfig(PostgresServer server, int minIdle) {
+    private static HikariConfig plainConfig(PostgresServer server) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("plain-hikari");
         config.setJdbcUrl("jdbc:postgresql://" + server.host() + ":" + server.port() + "/postgres");
         config.setUsername("postgres");
         config.setMaximumPoolSize(POOL_SIZE);
-        config.setMinimumIdle(minIdle);
+        config.setMinimumIdle(POOL_SIZE);
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         return config;
     }

@@ -13,9 +13,4 @@ public record ConnectionTarget(String hosts, String database, String user, Strin
 
     /** Used when an error is categorized without knowing the configuration. */
     public static final ConnectionTarget UNKNOWN = new ConnectionTarget("unknown host", null, null, null);
-
-    /** The database name for messages: the name, or {@code "the configured database"}. */
-    public String databaseOrDefault() {
-        return database == null ? "the configured database" : database;
-    }
 }

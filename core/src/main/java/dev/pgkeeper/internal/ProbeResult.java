@@ -14,11 +14,6 @@ import java.time.Instant;
 public record ProbeResult(Instant serverStartedAt, long latencyNanos, WarmConnection connection)
         implements AutoCloseable {
 
-    /** A result without a connection to hand over. */
-    public ProbeResult(Instant serverStartedAt, long latencyNanos) {
-        this(serverStartedAt, latencyNanos, WarmConnection.none());
-    }
-
     @Override
     public void close() {
         connection.close();

@@ -30,24 +30,13 @@ public final class Prober {
     }
 
     /**
-     * Probes the server within {@code bound}: login and query together. The connection is closed.
+     * Probes the server within {@code bound}: login and query together. The proven connection stays open in
+     * the result, with the pool's socket timeout, so that a pool installed because of this probe can start
+     * with it; the caller closes the result, which closes the connection unless a pool took it.
      *
      * @throws DatabaseError the categorized failure when the server could not be reached or refused us
      */
     public ProbeResult probe(Duration bound) {
-        ProbeResult result = probeKeepingConnection(bound);
-        result.close();
-        return new ProbeResult(result.serverStartedAt(), result.latencyNanos());
-    }
-
-    /**
-     * Like {@link #probe(Duration)}, but the proven connection stays open in the result, with the pool's
-     * socket timeout, so that a pool installed because of this probe can start with it. The caller closes
-     * the result.
-     *
-     * @throws DatabaseError the categorized failure when the server could not be reached or refused us
-     */
-    public ProbeResult probeKeepingConnection(Duration bound) {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         Connection c = null;

@@ -30,11 +30,6 @@ public record TestDatabase(String host, int port, String database, String user, 
         return new TestDatabase(host, port, database, otherUser, otherPassword);
     }
 
-    /** The same server and role, another database. */
-    public TestDatabase withDatabase(String otherDatabase) {
-        return new TestDatabase(host, port, otherDatabase, user, password);
-    }
-
     /** libpq URI form, {@code postgresql://user[:password]@host:port/database}, percent-encoded. */
     public String url() {
         String userInfo = encode(user) + (password == null ? "" : ":" + encode(password));
