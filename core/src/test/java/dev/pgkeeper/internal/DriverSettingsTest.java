@@ -3,6 +3,7 @@ package dev.pgkeeper.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.internal.pool.ConnectionFailureObserver;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;

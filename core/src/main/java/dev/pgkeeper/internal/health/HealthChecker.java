@@ -1,10 +1,13 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.health;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.DatabaseHealthResult;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.HealthStatus;
 import dev.pgkeeper.PoolStats;
+import dev.pgkeeper.internal.ConnectionTarget;
+import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.lifecycle.ManagedDataSource;
 import dev.pgkeeper.ServerRole;
 import java.sql.Connection;
 import java.sql.ResultSet;

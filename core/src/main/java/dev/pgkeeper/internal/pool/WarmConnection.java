@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.pool;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.lifecycle;
 
 import java.io.PrintWriter;
 import java.sql.Connection;

@@ -1,8 +1,9 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.internal.DriverSettings;
 import dev.pgkeeper.testing.Await;
 import dev.pgkeeper.testing.PostgresExtension;
 import dev.pgkeeper.testing.TestDatabase;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * outage), with the pool's socket timeout; a connection nobody takes is closed, never leaked.
  */
 @ExtendWith(PostgresExtension.class)
-class WarmHandoverIT {
+class ProbeHandoverIT {
 
     private static final Duration BOUND = Duration.ofSeconds(2);
 
@@ -35,7 +36,7 @@ class WarmHandoverIT {
         assertThat(afterProbe).hasSize(1);
 
         ManagedPool pool = ManagedPool.start(config, settings, 1, () -> { }, probe.connection());
-        try (Connection c = pool.borrow()) {
+        try (Connection c = pool.borrow(5_000)) {
             assertThat(backendPid(c)).isEqualTo(afterProbe.get(0));
             assertThat(c.getNetworkTimeout()).isEqualTo(7_000).isEqualTo(settings.poolSocketTimeoutMillis());
         } finally {
@@ -52,7 +53,8 @@ class WarmHandoverIT {
         DriverSettings settings = DriverSettings.of(config);
 
         try (ProbeResult probe = new Prober(settings).probe(BOUND)) {
-            assertThat(probe.serverStartedAt()).isNotNull();
+            assertThat(probe.server().startedAt()).isNotNull();
+            assertThat(probe.server().systemIdentifier()).isNotBlank();
             assertThat(sessions(db)).hasSize(1);
         }
         Await.until("the probe's session ended", Duration.ofSeconds(5), () -> sessions(db).isEmpty());

@@ -1,26 +1,29 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.pool;
 
 import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.internal.DriverSettings;
+import dev.pgkeeper.internal.ErrorClassifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the server directly, outside the pool, whether it is there: one new pgjdbc connection with the
  * pool's own URL, credentials and TLS settings, bounded by a timeout, and one real round trip
- * ({@code SELECT 1, pg_postmaster_start_time()}). This is how the manager proves connectivity,
- * decides that the server is down without waiting on the pool's connection timeout, and notices a restart
- * (a new start time) before stale pooled connections do.
+ * that also says which server answered ({@link ServerIdentity}). This is how the manager proves
+ * connectivity, decides that the server is down without waiting on the pool's connection timeout, and tells
+ * a restart of its server (before stale pooled connections fail one by one) from another server answering
+ * behind the same address.
  *
  * <p>Thread-safe.
  */
 public final class Prober {
 
-    private static final String QUERY = "SELECT 1, pg_postmaster_start_time()";
+    private static final String QUERY = "SELECT pg_postmaster_start_time(), host(inet_server_addr()),"
+            + " inet_server_port(), (SELECT system_identifier::text FROM pg_control_system())";
 
     private final DriverSettings settings;
 
@@ -44,15 +47,16 @@ public final class Prober {
             c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
             // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
             c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            Instant startedAt;
+            ServerIdentity server;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();
-                startedAt = rs.getTimestamp(2).toInstant();
+                server = new ServerIdentity(rs.getString(4), rs.getString(2), rs.getInt(3),
+                        rs.getTimestamp(1).toInstant());
             }
             long latency = System.nanoTime() - start;
             // HikariCP reads a new connection's network timeout as the pool's: give it the pool's.
             c.setNetworkTimeout(Runnable::run, settings.poolSocketTimeoutMillis());
-            ProbeResult result = new ProbeResult(startedAt, latency, WarmConnection.of(c));
+            ProbeResult result = new ProbeResult(server, latency, WarmConnection.of(c));
             c = null;
             return result;
         } catch (SQLException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.lifecycle;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -8,35 +8,47 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads of one manager between {@code initializeConnection()} and {@code disconnect()}, all daemon
- * threads named {@code pgkeeper-<name>-...}: a scheduler for retries, the reconnect loop, loss checks and
- * pool retirement; a worker for health checks, so a hanging check never delays the loop; closers that
- * shut retired pools down; and one thread that delivers events to listeners in order.
+ * The threads of one session of a manager, from {@code initializeConnection()} to {@code disconnect()}, all
+ * daemon threads named {@code pgkeeper-<name>-...}, each started only when first needed:
+ * <ul>
+ *   <li>a scheduler for the retry schedule, the watcher's ticks and retirement checks;</li>
+ *   <li>one probe thread, so at most one probe is ever in flight;</li>
+ *   <li>one health-check worker, so a hanging check never delays anything else;</li>
+ *   <li>closers that shut replaced pools down (a close that hangs blocks only its own thread);</li>
+ *   <li>one thread that delivers events to listeners, in order.</li>
+ * </ul>
  *
  * <p>Thread-safe.
  */
-public final class ManagerThreads {
+public final class SessionThreads {
 
     private final ScheduledThreadPoolExecutor scheduler;
+    private final ExecutorService probe;
     private final ExecutorService health;
     private final ExecutorService closer;
     private final ExecutorService events;
     private volatile Thread eventThread;
 
-    /** Starts the executors; their threads are named {@code pgkeeper-<managerName>-...}. */
-    public ManagerThreads(String managerName) {
+    /** Creates the executors; their threads are named {@code pgkeeper-<managerName>-...}. */
+    public SessionThreads(String managerName) {
         String prefix = "pgkeeper-" + managerName + "-";
         scheduler = new ScheduledThreadPoolExecutor(1, named(prefix + "scheduler"));
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        probe = Executors.newSingleThreadExecutor(named(prefix + "probe"));
         health = Executors.newSingleThreadExecutor(named(prefix + "health"));
         closer = Executors.newCachedThreadPool(named(prefix + "closer"));
         events = Executors.newSingleThreadExecutor(r -> eventThread = named(prefix + "events").newThread(r));
     }
 
-    /** Runs retries, the reconnect loop, loss checks and retirement checks. */
+    /** Runs the retry schedule, the watcher's ticks and retirement checks. */
     public ScheduledThreadPoolExecutor scheduler() {
         return scheduler;
+    }
+
+    /** Runs probes, one at a time. */
+    public ExecutorService probe() {
+        return probe;
     }
 
     /** Runs health checks, one at a time. */
@@ -44,7 +56,7 @@ public final class ManagerThreads {
         return health;
     }
 
-    /** Closes pools; a close that hangs blocks only its own thread. */
+    /** Closes pools. */
     public ExecutorService closer() {
         return closer;
     }
@@ -54,26 +66,27 @@ public final class ManagerThreads {
         return events;
     }
 
-    /** Whether the calling thread is this manager's event thread (a listener is running). */
+    /** Whether the calling thread is this session's event thread (a listener is running). */
     public boolean isEventThread() {
         return Thread.currentThread() == eventThread;
     }
 
     /**
      * Stops everything and waits until {@code deadlineNanos} (a {@link System#nanoTime()} value). The
-     * scheduler and the health worker are interrupted; closers are not, because an interrupted HikariCP
-     * shutdown leaves threads behind; queued events are still delivered, unless this is called from the
-     * event thread itself.
+     * scheduler, the probe thread and the health worker are interrupted; closers are not, because an
+     * interrupted HikariCP shutdown leaves threads behind; queued events are still delivered, but not waited
+     * for when this is called from the event thread itself.
      *
      * @return whether every thread ended by the deadline
      */
     public boolean shutdown(long deadlineNanos) throws InterruptedException {
         scheduler.shutdownNow();
+        probe.shutdownNow();
         health.shutdownNow();
         closer.shutdown();
         events.shutdown();
-        boolean terminated = await(scheduler, deadlineNanos) & await(health, deadlineNanos)
-                & await(closer, deadlineNanos);
+        boolean terminated = await(scheduler, deadlineNanos) & await(probe, deadlineNanos)
+                & await(health, deadlineNanos) & await(closer, deadlineNanos);
         return isEventThread() ? terminated : terminated & await(events, deadlineNanos);
     }
 

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.pool;
 
 import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.SQLException;

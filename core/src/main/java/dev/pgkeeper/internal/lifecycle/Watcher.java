@@ -1,0 +1,434 @@
+package dev.pgkeeper.internal.lifecycle;
+
+import dev.pgkeeper.ConnectionEvent;
+import dev.pgkeeper.ConnectionPhase;
+import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.internal.ConnectionTarget;
+import dev.pgkeeper.internal.DriverSettings;
+import dev.pgkeeper.internal.lifecycle.StateMachine.EventDetails;
+import dev.pgkeeper.internal.lifecycle.StateMachine.Transition;
+import dev.pgkeeper.internal.pool.ManagedPool;
+import dev.pgkeeper.internal.pool.ProbeResult;
+import dev.pgkeeper.internal.pool.Prober;
+import dev.pgkeeper.internal.pool.WarmConnection;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Finds out whether the server is there, one probe at a time, and acts on the answer. Every probe of a
+ * session runs on the session's single probe thread, and a request that finds a probe in flight joins it
+ * instead of starting another, so a silent server ties up one thread and one connection attempt however many
+ * calls arrive. The probe's outcome is applied on the probe thread, before anyone who waits for it wakes:
+ * <ul>
+ *   <li>an answer while the manager awaits a connection installs a new pool, whose first connection is the
+ *       probe's own (no second login);</li>
+ *   <li>an answer while connected from the same server with a new start time means it restarted: the pool's
+ *       connections are evicted (idle ones closed now, lent ones when they come back; none aborted). An answer
+ *       from another server behind the same address changes nothing;</li>
+ *   <li>no answer while connected, after a pooled connection failed (or when the pool cannot serve either),
+ *       means the connection is lost: RECONNECTING, and the pool is retired, which releases the threads
+ *       waiting in it at once;</li>
+ *   <li>no answer while down counts a failed attempt; a permanent failure makes the manager FAILED.</li>
+ * </ul>
+ * Requests come from the retry schedule, the periodic {@link #tick}, pooled connections that failed
+ * ({@link #suspect}), calls that arrive while the server is down ({@link #awaitRecovery}) and
+ * {@code reconnect()} ({@link #replacePool}).
+ *
+ * <p>Thread-safe.
+ */
+public final class Watcher {
+
+    private static final Logger LOG = LogManager.getLogger(Watcher.class);
+    /** Upper bound of the pool check that confirms a failed liveness probe. */
+    private static final long POOL_CHECK_MILLIS = 500;
+    private static final long MIN_JOIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_JOIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final StateMachine machine;
+    private final DatabaseConfig config;
+    private final DriverSettings driver;
+    private final ConnectionTarget target;
+    private final Prober prober;
+    private final AtomicLong generations = new AtomicLong();
+    /** How long the last successful probe took, login included; how long a call waits for a fresh probe. */
+    private volatile long loginNanos = TimeUnit.MILLISECONDS.toNanos(25);
+
+    /** Watches the server {@code driver} connects to, for the manager whose state {@code machine} holds. */
+    public Watcher(StateMachine machine, DatabaseConfig config, DriverSettings driver) {
+        this.machine = machine;
+        this.config = config;
+        this.driver = driver;
+        this.target = driver.target();
+        this.prober = new Prober(driver);
+    }
+
+    /** What a probe ended with: {@code error} is {@code null} when the server answered. */
+    public record Outcome(DatabaseError error) {
+        /** Whether the server answered. */
+        public boolean answered() {
+            return error == null;
+        }
+    }
+
+    /** What the requests that share a probe asked of it; settled when the probe's outcome is applied. */
+    static final class Probe {
+        final Session session;
+        final long startedAt = System.nanoTime();
+        final CompletableFuture<Outcome> done = new CompletableFuture<>();
+        private boolean sealed;
+        private boolean failureSeen;
+        private boolean replacePool;
+        private boolean handOver;
+        private boolean fromLoop;
+
+        Probe(Session session) {
+            this.session = session;
+        }
+
+        /** Adds a request to this probe, unless its outcome is being applied already. */
+        synchronized boolean join(Request r) {
+            if (sealed) {
+                return false;
+            }
+            failureSeen |= r.failureSeen;
+            replacePool |= r.replacePool;
+            handOver |= r.handOver;
+            fromLoop |= r.fromLoop;
+            return true;
+        }
+
+        /** Stops accepting requests; returns them all. */
+        synchronized Request seal() {
+            sealed = true;
+            return new Request(failureSeen, replacePool, handOver, fromLoop);
+        }
+    }
+
+    /**
+     * What a request wants.
+     *
+     * @param failureSeen a pooled connection failed at the connection level: a failed probe confirms the loss
+     * @param replacePool install a new pool even when connected ({@code reconnect()})
+     * @param handOver    a call waits to borrow: hand the probe's connection to a new pool even if it keeps no
+     *                    idle connections
+     * @param fromLoop    the periodic tick asked: announce a failure as RETRYING
+     */
+    record Request(boolean failureSeen, boolean replacePool, boolean handOver, boolean fromLoop) {
+        static final Request PLAIN = new Request(false, false, false, false);
+    }
+
+    /**
+     * Starts a probe bounded by {@code bound} on the session's probe thread, or joins the one in flight.
+     *
+     * @return completes once the outcome has been applied; never exceptionally
+     */
+    CompletableFuture<Outcome> probe(Session session, Duration bound, Request request) {
+        while (true) {
+            Probe current = session.probe.get();
+            if (current != null && !current.done.isDone() && current.join(request)) {
+                return current.done;
+            }
+            Probe mine = new Probe(session);
+            mine.join(request);
+            if (session.probe.compareAndSet(current, mine)) {
+                try {
+                    session.threads().probe().execute(() -> run(mine, bound));
+                } catch (RejectedExecutionException e) {
+                    mine.done.complete(new Outcome(sessionEnded()));
+                }
+                return mine.done;
+            }
+        }
+    }
+
+    /**
+     * Starts the session's periodic loop, once: every {@code DB_RECONNECT_INTERVAL}, a liveness probe while
+     * connected and a reconnect attempt while down ({@link #tick}), until the session ends.
+     */
+    public void startLoop(Session session) {
+        if (!session.loopStarted.compareAndSet(false, true)) {
+            return;
+        }
+        long millis = config.reconnectInterval().toMillis();
+        Runnable guarded = () -> {
+            try {
+                tick(session);
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // Anything thrown out of a periodic task cancels every later run without a word.
+                LOG.error("Unexpected failure in pgkeeper's reconnect loop for {}", target.hosts(), e);
+            }
+        };
+        try {
+            session.threads().scheduler().scheduleWithFixedDelay(guarded, millis, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("The reconnect loop did not start: {} has ended", session);
+        }
+    }
+
+    /** Runs a liveness probe now and returns once its outcome has been applied; for tests. */
+    public void verifyNow(Session session) {
+        probe(session, config.probeTimeout(), Request.PLAIN).join();
+    }
+
+    /** Runs the checks of the periodic loop: liveness while connected, a reconnect attempt while down. */
+    public void tick(Session session) {
+        ConnectionState s = machine.current();
+        if (s.session() != session) {
+            return;
+        }
+        if (s.phase() == ConnectionPhase.CONNECTED) {
+            probe(session, config.probeTimeout(), Request.PLAIN);
+        } else if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
+            probe(session, config.connectionTimeout(), new Request(false, false, false, true));
+        }
+    }
+
+    /**
+     * A pooled connection of pool {@code generation} failed at the connection level, or the pool could not
+     * open one. Called on application and HikariCP threads, possibly many at once: it only requests a probe.
+     */
+    public void suspect(long generation) {
+        ConnectionState s = machine.current();
+        if (s.phase() == ConnectionPhase.CONNECTED && s.generation() == generation) {
+            probe(s.session(), config.probeTimeout(), new Request(true, false, false, false));
+        }
+    }
+
+    /**
+     * For a call that arrived while the server is down ({@code s}): joins the probe in flight, or starts one if
+     * none started within {@code DB_PROBE_INTERVAL}, and waits for it no longer than a login to this server
+     * has been taking (four times the last successful probe, between 10 and 250 ms), nor past
+     * {@code deadlineNanos}. A probe that has not answered by then is taken for a silent server, and the call
+     * fails fast instead of waiting it out.
+     *
+     * @return whether the manager is connected now
+     */
+    boolean awaitRecovery(ConnectionState s, long deadlineNanos) {
+        Session session = s.session();
+        Probe current = session.probe.get();
+        CompletableFuture<Outcome> done;
+        long startedAt;
+        Request request = new Request(false, false, true, false);
+        if (current != null && !current.done.isDone() && current.join(request)) {
+            done = current.done;
+            startedAt = current.startedAt;
+        } else {
+            long now = System.nanoTime();
+            long last = session.lastCallerProbe.get();
+            if (now - last < config.probeInterval().toNanos() || !session.lastCallerProbe.compareAndSet(last, now)) {
+                return false;
+            }
+            done = probe(session, config.probeTimeout(), request);
+            startedAt = now;
+        }
+        long joinWindow = Math.max(MIN_JOIN_NANOS, Math.min(MAX_JOIN_NANOS, 4 * loginNanos));
+        long waitNanos = Math.min(deadlineNanos, startedAt + joinWindow) - System.nanoTime();
+        if (waitNanos > 0) {
+            try {
+                done.get(waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | TimeoutException e) {
+                return false;
+            }
+        }
+        return machine.current().phase() == ConnectionPhase.CONNECTED;
+    }
+
+    /**
+     * Probes and installs a new pool even when connected ({@code reconnect()}), waiting at most {@code bound}.
+     *
+     * @return the failure, or {@code null} when a new pool serves now
+     */
+    public DatabaseError replacePool(Session session, Duration bound) {
+        long before = machine.current().generation();
+        CompletableFuture<Outcome> done = probe(session, bound, new Request(false, true, false, false));
+        try {
+            Outcome outcome = done.get(bound.toMillis() + POOL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+            if (!outcome.answered()) {
+                return outcome.error();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DatabaseError(ErrorCode.UNKNOWN_ERROR, "Interrupted while reconnecting to " + target.hosts());
+        } catch (ExecutionException | TimeoutException e) {
+            return new DatabaseError(ErrorCode.NETWORK_ERROR, "No answer from " + target.hosts() + " within "
+                    + bound.toMillis() + " ms while reconnecting");
+        }
+        ConnectionState now = machine.current();
+        return now.phase() == ConnectionPhase.CONNECTED && now.generation() != before ? null : sessionEnded();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // On the probe thread
+
+    private void run(Probe p, Duration bound) {
+        ProbeResult result = null;
+        DatabaseError error = null;
+        try {
+            result = prober.probe(bound);
+        } catch (DatabaseError e) {
+            error = e;
+        }
+        Request request = p.seal();
+        try {
+            if (result != null) {
+                answered(p.session, result, request);
+            } else {
+                failed(p.session, error, request);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Unexpected failure while acting on a probe of {}", target.hosts(), e);
+        } finally {
+            p.done.complete(new Outcome(error));
+        }
+    }
+
+    private void answered(Session session, ProbeResult result, Request request) {
+        loginNanos = result.latencyNanos();
+        try (result) {
+            ConnectionState s = machine.current();
+            if (s.session() != session) {
+                return;
+            }
+            if (s.awaitsConnection() || request.replacePool()) {
+                install(session, result, request.handOver());
+            } else if (s.phase() == ConnectionPhase.CONNECTED && s.server().restartedAs(result.server())) {
+                restarted(s, result);
+            }
+        }
+    }
+
+    /** Builds a pool for the server that just answered and installs it; never blocks on the network. */
+    private void install(Session session, ProbeResult result, boolean handOver) {
+        long generation = generations.incrementAndGet();
+        // The probe's connection becomes the new pool's first, so the first call after an outage does not wait
+        // for another login. A pool that keeps no idle connection takes it only when a call waits to borrow.
+        WarmConnection first = handOver || config.poolMinIdle() > 0 ? result.connection() : WarmConnection.none();
+        ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspect(generation), first);
+        Transition t = machine.apply(s -> s.session() == session && !s.isIdle()
+                        ? s.connected(pool, result.server(), machine.clock().instant()) : null,
+                (b, a) -> ConnectionEvent.Type.CONNECTED, EventDetails.NONE);
+        if (t == null) {
+            session.closeInBackground(pool); // disconnected meanwhile
+            return;
+        }
+        if (t.before().pool() != null) {
+            session.retirement().retire(t.before().pool());
+        }
+        LOG.info("Connected to {} through pool {} ({})", target.sanitizedUrl(), pool.name(), result.server());
+        session.stopRetries(); // the retry schedule may be waiting between attempts: it reports this success
+    }
+
+    private void restarted(ConnectionState s, ProbeResult result) {
+        if (machine.applyQuietly(now -> now == s ? now.restarted(result.server()) : null) != null) {
+            LOG.warn("PostgreSQL at {} restarted (was {}, now {}); pool {} drops the connections it had",
+                    target.hosts(), s.server(), result.server(), s.pool().name());
+            s.pool().evictConnections();
+        }
+    }
+
+    private void failed(Session session, DatabaseError error, Request request) {
+        ConnectionState s = machine.current();
+        if (s.session() != session) {
+            return;
+        }
+        if (s.phase() == ConnectionPhase.CONNECTED) {
+            failedWhileConnected(s, error, request);
+        } else if (s.phase() == ConnectionPhase.CONNECTING) {
+            // The retry schedule decides what a failed first connection means.
+            machine.applyQuietly(now -> now.is(session, ConnectionPhase.CONNECTING) ? now.attemptFailed(error) : null);
+        } else if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
+            failedWhileDown(session, error, request);
+        }
+    }
+
+    /**
+     * Unreachable means the connection is lost; but when only the periodic probe failed and no pooled
+     * connection did, the pool gets the last word, so one slow login does not turn a working (or merely busy)
+     * pool into an outage. Any other failure (a refused login, for example) keeps the pool.
+     */
+    private void failedWhileConnected(ConnectionState s, DatabaseError error, Request request) {
+        boolean unreachable = error.code() == ErrorCode.NETWORK_ERROR || error.code() == ErrorCode.DNS_ERROR;
+        if (!unreachable) {
+            LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), error.getMessage(), error.code());
+            return;
+        }
+        if (!request.failureSeen() && poolMayStillServe(s.pool())) {
+            LOG.warn("Liveness probe of {} failed but the pool may still serve; kept: {} [{}]", target.hosts(),
+                    error.getMessage(), error.code());
+            return;
+        }
+        Transition t = machine.apply(now -> now == s ? now.down(error).attemptFailed(error) : null,
+                (b, a) -> ConnectionEvent.Type.CONNECTION_LOST, EventDetails.NONE);
+        if (t != null) {
+            s.session().retirement().retire(s.pool());
+            LOG.warn("Lost the connection to {}: {} [{}]; calls fail fast until a probe gets through, "
+                            + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
+                    config.reconnectInterval().toMillis());
+        }
+    }
+
+    /**
+     * RECONNECTING after a temporary failure, FAILED after a permanent one (calls stop probing, so a wrong
+     * password is not tried at the rate calls arrive). A phase change is always announced; a failure that
+     * changes nothing only when the periodic loop made the attempt.
+     */
+    private void failedWhileDown(Session session, DatabaseError error, Request request) {
+        Transition t = machine.apply(
+                now -> now.session() == session && (now.phase() == ConnectionPhase.RECONNECTING
+                        || now.phase() == ConnectionPhase.FAILED) ? now.down(error).attemptFailed(error) : null,
+                (b, a) -> a.phase() == ConnectionPhase.FAILED && b.phase() != ConnectionPhase.FAILED
+                        ? ConnectionEvent.Type.FAILED
+                        : request.fromLoop() || a.phase() != b.phase() ? ConnectionEvent.Type.RETRYING : null,
+                EventDetails.retryAfter(config.reconnectInterval()));
+        if (t == null) {
+            return;
+        }
+        if (t.after().phase() == ConnectionPhase.FAILED && t.before().phase() != ConnectionPhase.FAILED) {
+            logPermanentFailure(error);
+        } else if (request.fromLoop()) {
+            LOG.warn("Reconnect attempt {} to {} failed: {} [{}]; next in {} ms", t.after().retryCount(),
+                    target.hosts(), error.getMessage(), error.code(), config.reconnectInterval().toMillis());
+        } else {
+            LOG.debug("Probe of {} failed: {}", target.hosts(), error.getMessage());
+        }
+    }
+
+    /**
+     * Whether the pool gives evidence against an outage: a pooled connection that validates, or all its
+     * connections busy (inconclusive, so the pool is kept). Only a dead connection, or none to be had from
+     * an idle pool, confirms the failed probe.
+     */
+    private boolean poolMayStillServe(ManagedPool pool) {
+        long timeout = Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis())
+                + ManagedPool.validationTimeoutMillis(config);
+        try (Connection c = pool.borrow(timeout)) {
+            return c.isValid((int) Math.max(1, (config.probeTimeout().toMillis() + 999) / 1000));
+        } catch (SQLException e) {
+            return pool.stats().active() > 0;
+        }
+    }
+
+    void logPermanentFailure(DatabaseError error) {
+        LOG.error("Could not connect to {}: {} [{}], not retried. Steps: {}", target.hosts(), error.getMessage(),
+                error.code(), String.join(" | ", error.troubleshootingSteps()));
+    }
+
+    private DatabaseError sessionEnded() {
+        return new DatabaseError(ErrorCode.NOT_INITIALIZED, "The connection manager for " + target.hosts()
+                + " was disconnected meanwhile; call initializeConnection() to connect again");
+    }
+}

@@ -1,0 +1,203 @@
+package dev.pgkeeper.internal.pool;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.PoolStats;
+import dev.pgkeeper.internal.DriverSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * One generation of the HikariCP pool behind a manager's stable DataSource. The manager installs a new one after an outage (instead of waiting for HikariCP's connection adder to
+ * back off and recover) or on {@code reconnect()}, and retires the old one ({@link #retire()}).
+ *
+ * <p>This wraps {@link HikariPool} rather than {@code HikariDataSource}, HikariCP's usual entry point,
+ * because only {@link HikariPool#getConnection(long)} takes a per-call timeout, and each call to the
+ * manager's DataSource has its own deadline. The configuration is built and validated exactly as
+ * {@code HikariDataSource} does it, and is not changed after the pool starts except through the setters
+ * HikariCP offers for that ({@code HikariConfigMXBean}).
+ *
+ * <p>Threads waiting in a pool that is retired are released at once ({@link ReleasedException}), so they can
+ * fail fast or move to the next pool instead of waiting out their timeout in a pool nobody will refill.
+ *
+ * <p>Thread-safe.
+ */
+public final class ManagedPool {
+
+    /** Thrown to a thread that waited in (or came to) a pool that was retired meanwhile. */
+    public static final class ReleasedException extends SQLTransientConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        ReleasedException(String poolName) {
+            super(poolName + " was taken out of service while waiting for a connection", "08003");
+        }
+    }
+
+    private final HikariPool pool;
+    private final HikariConfig hikariConfig;
+    private final long generation;
+    private final long validationTimeoutMillis;
+    private final WarmConnection first;
+    private final Waiters waiters = new Waiters();
+
+    private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first) {
+        this.pool = pool;
+        this.hikariConfig = hikariConfig;
+        this.generation = generation;
+        this.validationTimeoutMillis = hikariConfig.getValidationTimeout();
+        this.first = first;
+    }
+
+    /**
+     * Starts a pool. It opens no connection before the first borrow or the first housekeeping run, so
+     * building it never blocks on the network.
+     *
+     * @param onConnectionFailure called, possibly from many threads at once, when a pooled connection fails
+     *                            at the connection level or the pool cannot open one; must be cheap
+     * @param first               a connection just proved by a probe, to become the pool's first (the pool
+     *                            owns it from now on, and closes it if it never used it)
+     */
+    public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
+                                    Runnable onConnectionFailure, WarmConnection first) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("pgkeeper-" + config.name() + "-" + generation);
+        hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(config.poolMinIdle());
+        hc.setConnectionTimeout(config.connectionTimeout().toMillis());
+        // HikariCP warns that an idle timeout is useless when every connection is kept; do not set one then.
+        hc.setIdleTimeout(config.poolMinIdle() < config.poolSize() ? config.idleTimeout().toMillis() : 0);
+        hc.setValidationTimeout(validationTimeoutMillis(config));
+        hc.setInitializationFailTimeout(-1);
+        hc.setRegisterMbeans(false);
+        hc.setExceptionOverride(new ConnectionFailureObserver(onConnectionFailure));
+        try {
+            hc.validate();
+            return new ManagedPool(new HikariPool(hc), hc, generation, first);
+        } catch (RuntimeException e) {
+            first.close();
+            throw e;
+        }
+    }
+
+    /**
+     * How long HikariCP may spend validating an idle connection on a borrow. HikariCP does not count that
+     * time against the borrow's timeout, so the lender keeps this much of every deadline in reserve; a
+     * quarter of the shorter of the connection and probe timeouts, at least HikariCP's floor of 250 ms.
+     */
+    public static long validationTimeoutMillis(DatabaseConfig config) {
+        return Math.max(250, Math.min(config.probeTimeout().toMillis(), config.connectionTimeout().toMillis()) / 4);
+    }
+
+    /** Which pool this is, counting from 1 for the manager's first. */
+    public long generation() {
+        return generation;
+    }
+
+    /** The pool name, {@code pgkeeper-<name>-<generation>}, which also prefixes HikariCP's thread names. */
+    public String name() {
+        return hikariConfig.getPoolName();
+    }
+
+    /**
+     * Borrows a connection, returning within {@code timeoutMillis}: HikariCP waits for one at most that long
+     * minus the validation reserve, and a connection it validates on the way takes at most the reserve.
+     *
+     * @throws ReleasedException when the pool was retired before or while waiting
+     * @throws SQLException      HikariCP's {@code SQLTransientConnectionException} when none came in time
+     */
+    public Connection borrow(long timeoutMillis) throws SQLException {
+        long wait = timeoutMillis - validationTimeoutMillis;
+        if (wait <= 0) {
+            // No SQLState: this says nothing about the server, so it must not start a loss check.
+            throw new SQLTransientConnectionException(name() + " - Connection is not available, request timed out:"
+                    + " " + Math.max(0, timeoutMillis) + " ms left, " + validationTimeoutMillis
+                    + " ms are needed to validate one");
+        }
+        Waiters.Ticket ticket = waiters.enter();
+        if (ticket == null) {
+            throw new ReleasedException(name());
+        }
+        Connection c = null;
+        SQLException failure = null;
+        try {
+            c = pool.getConnection(wait);
+        } catch (SQLException e) {
+            failure = e;
+        } finally {
+            if (ticket.leave()) {
+                closeQuietly(c);
+                throw new ReleasedException(name());
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return c;
+    }
+
+    /** The pool's numbers now. */
+    public PoolStats stats() {
+        return new PoolStats(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),
+                pool.getThreadsAwaitingConnection(), hikariConfig.getMaximumPoolSize());
+    }
+
+    /**
+     * Takes the pool out of service: threads waiting in it are released at once and new ones are turned away
+     * ({@link ReleasedException}), it keeps no idle connections any more, closes the idle ones now and the
+     * lent ones when they come back. Lent connections keep working. Idempotent.
+     */
+    public void retire() {
+        waiters.releaseAll();
+        hikariConfig.setMinimumIdle(0); // one of the setters HikariCP allows on a running pool (HikariConfigMXBean)
+        pool.softEvictConnections();
+    }
+
+    /**
+     * Marks every connection as evicted: idle ones are closed now, lent ones when they come back; none is
+     * aborted. For a server that restarted: connections opened before it are dead, and HikariCP skips
+     * validation for connections used within the last half second.
+     */
+    public void evictConnections() {
+        pool.softEvictConnections();
+    }
+
+    /** Whether the pool was retired. */
+    public boolean isRetired() {
+        return waiters.isReleased();
+    }
+
+    /** Whether nothing is lent out and nobody waits: closing now interrupts no one. */
+    public boolean isQuiet() {
+        return pool.getActiveConnections() == 0 && waiters.count() == 0 && pool.getThreadsAwaitingConnection() == 0;
+    }
+
+    /**
+     * Shuts the pool down, releasing waiters and aborting lent connections. May block for seconds when the
+     * network hangs (HikariCP waits for its connection adder up to the login timeout), so callers run it off
+     * their path. May be called again after an interrupt to finish the shutdown.
+     */
+    public void close() throws InterruptedException {
+        waiters.releaseAll();
+        first.close();
+        pool.shutdown();
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            // back to a retired pool, which closes it; nothing the caller can act on
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
