@@ -34,6 +34,8 @@ import org.apache.ibatis.session.SqlSessionManager;
  *       transaction that a caught statement failure aborted is not reported as committed (PostgreSQL would
  *       silently roll it back): the commit fails with that statement's error, so a swallowed conflict is
  *       still retried.</li>
+ *   <li>Read-only is set when the first statement opens the connection, so a connection failure is
+ *       reported as that statement's, in any transaction.</li>
  *   <li>A block run inside another joins it; the outermost decides isolation, read-only, batching and
  *       retries. Asking for a stricter isolation or read-only than the running transaction is refused.</li>
  *   <li>On request, a block that fails with a serialization failure or a deadlock runs again, each attempt a
@@ -59,10 +61,16 @@ public final class TransactionRunner {
     /** The transaction running on a thread. */
     private static final class Frame {
         final TransactionOptions options;
+        /**
+         * Read-only is set on the connection at the first statement, which is when MyBatis opens it: a
+         * connection failure then names that statement, as it does in a read-write transaction.
+         */
+        boolean readOnlyPending;
         DatabaseError firstFailure;
 
         Frame(TransactionOptions options) {
             this.options = options;
+            this.readOnlyPending = options.isReadOnly();
         }
     }
 
@@ -92,6 +100,9 @@ public final class TransactionRunner {
             sessions.startManagedSession(true);
         }
         try {
+            if (!ownSession) {
+                applyPendingReadOnly(mapperName, method);
+            }
             return call.invoke();
         } catch (InvocationTargetException e) {
             throw failed(e.getCause(), mapperName, method);
@@ -108,6 +119,7 @@ public final class TransactionRunner {
      */
     public Object runMapperMethod(String mapperName, Method method, MapperCall call) throws Throwable {
         if (sessions.isManagedSessionStarted()) {
+            applyPendingReadOnly(mapperName, method);
             try {
                 return call.execute(sessions);
             } catch (RuntimeException e) {
@@ -138,6 +150,23 @@ public final class TransactionRunner {
             frame.firstFailure = error;
         }
         return error;
+    }
+
+    /**
+     * Sets read-only on the transaction's connection before its first statement; MyBatis opens the connection
+     * here, so a failure to get one is reported as this statement's.
+     */
+    private void applyPendingReadOnly(String mapperName, Method method) throws Throwable {
+        Frame frame = current.get();
+        if (frame == null || !frame.readOnlyPending) {
+            return;
+        }
+        try {
+            sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
+        } catch (SQLException | RuntimeException e) {
+            throw failed(e, mapperName, method);
+        }
+        frame.readOnlyPending = false; // only once it is set: a caught failure must not let a write through
     }
 
     /**
@@ -206,9 +235,6 @@ public final class TransactionRunner {
         Frame frame = new Frame(options);
         current.set(frame);
         try {
-            if (options.isReadOnly()) {
-                setReadOnly();
-            }
             R result = block.run();
             commit(frame);
             return result;
@@ -221,14 +247,6 @@ public final class TransactionRunner {
         } finally {
             current.remove();
             sessions.close();
-        }
-    }
-
-    private void setReadOnly() {
-        try {
-            sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
-        } catch (SQLException | PersistenceException e) {
-            throw translator.translate(e, "starting a read-only transaction");
         }
     }
 
