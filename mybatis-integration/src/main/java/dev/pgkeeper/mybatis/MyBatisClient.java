@@ -117,7 +117,10 @@ public final class MyBatisClient {
      *
      * <p>A block that catches a database failure and returns normally does not commit: PostgreSQL has
      * aborted the transaction, so this throws that failure's {@link DatabaseError} (and a retry on conflict
-     * still happens).
+     * still happens). A statement the block runs after such a failure is refused by PostgreSQL (SQLState
+     * 25P02); its {@link DatabaseError} carries the first failure's code, names the first failure's statement
+     * ({@code statement} in the context; the refused one is {@code refusedStatement}) and has the first
+     * failure as cause.
      *
      * @throws X            what the block throws
      * @throws DatabaseError a database failure, at commit too; after {@link TransactionOptions#retryOnConflict}

@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.mybatis.fixtures.Causes;
 import dev.pgkeeper.mybatis.fixtures.Fixture;
+import dev.pgkeeper.mybatis.fixtures.ProjectMapper;
 import dev.pgkeeper.mybatis.fixtures.SessionMapper;
 import dev.pgkeeper.mybatis.fixtures.User;
+import dev.pgkeeper.mybatis.fixtures.UserMapper;
 import dev.pgkeeper.testing.PostgresExtension;
 import dev.pgkeeper.testing.TestDatabase;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ibatis.session.TransactionIsolationLevel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -240,6 +244,57 @@ class TransactionsIT {
         assertThat(e.code()).isEqualTo(ErrorCode.UNIQUE_VIOLATION);
         assertThat(e.getMessage()).contains("rolled back, not committed");
         assertThat(fx.users.count()).as("nothing of the block was written").isEqualTo(1);
+    }
+
+    /** Regression: the 25P02 refusal of the next statement was reported as that statement's own failure. */
+    @Test
+    void aStatementRefusedAfterACaughtFailureNamesThatFailure() {
+        fx.users.add(new User("taken@example.com", "Taken"));
+        AtomicReference<DatabaseError> swallowed = new AtomicReference<>();
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.useTransaction(() -> {
+            long owner = fx.users.add(new User("owner@example.com", "Owner"));
+            try {
+                fx.users.add(new User("taken@example.com", "Again"));
+            } catch (DatabaseError first) {
+                swallowed.set(first); // the block goes on as if nothing happened
+            }
+            fx.projects.add(owner, "Apollo");
+        }));
+
+        String userInsert = UserMapper.class.getName() + ".insert";
+        assertThat(swallowed.get().context()).containsEntry("statement", userInsert);
+        assertThat(e.context()).as("names the first failure").containsEntry("statement", userInsert)
+                .containsEntry("sqlState", "23505");
+        assertThat(e.getMessage()).contains(userInsert, "UNIQUE_VIOLATION", ProjectMapper.class.getName() + ".insert");
+        assertThat(e.code()).isEqualTo(ErrorCode.UNIQUE_VIOLATION);
+        assertThat(Causes.chain(e)).as("the first failure is the cause").contains(swallowed.get());
+        assertThat(fx.users.count()).isEqualTo(1);
+        assertThat(fx.projects.count()).isZero();
+    }
+
+    @Test
+    void aMappingFailureCaughtEarlierIsNotBlamedForTheRefusal() {
+        fx.users.add(new User("taken@example.com", "Taken"));
+
+        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> fx.client.useTransaction(() -> {
+            long owner = fx.users.add(new User("owner@example.com", "Owner"));
+            try {
+                fx.users.missing(owner); // MyBatis fails before the server sees anything: the transaction goes on
+            } catch (DatabaseError mapping) {
+                assertThat(mapping.code()).isEqualTo(ErrorCode.SCHEMA_ERROR);
+            }
+            fx.projects.add(owner, "still fine");
+            try {
+                fx.users.add(new User("taken@example.com", "Again"));
+            } catch (DatabaseError ignored) {
+                // the block goes on
+            }
+            fx.projects.add(owner, "refused");
+        }));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.UNIQUE_VIOLATION);
+        assertThat(e.context()).containsEntry("statement", UserMapper.class.getName() + ".insert");
     }
 
     @Test

@@ -32,15 +32,25 @@ public final class MyBatisErrors {
             BuilderException.class, ReflectionException.class, ResultMapException.class, TypeException.class,
             TooManyResultsException.class);
 
+    /** The context key naming the statement (or step) that failed. */
+    public static final String STATEMENT = "statement";
+
     private MyBatisErrors() {
     }
 
     /**
      * Translates {@code error}.
      *
+     * <p>With a {@code statement}, the result names it (in its message and as {@code statement} in its
+     * context), also when the chain already holds pgkeeper's own error: a DataSource failing fast while the
+     * server is down throws that error from inside MyBatis, where only the caller knows which statement
+     * asked for the connection. An error that already names a statement (one raised by a mapper call made
+     * inside this one) is returned as it is.
+     *
      * @param statement the statement being run, as {@code MapperType.method}, or {@code null} when not known
-     * @return the outermost {@link DatabaseError} in the chain if there is one, otherwise a new one with
-     *         {@code error} as cause; never {@code null}
+     * @return a {@link DatabaseError} naming {@code statement}, with {@code error} as cause; without a
+     *         statement, the outermost {@link DatabaseError} in the chain if there is one, otherwise a new one
+     *         with {@code error} as cause; never {@code null}
      */
     public static DatabaseError translate(Throwable error, ConnectionManager manager, String statement) {
         DatabaseError categorized = manager.categorize(error);
@@ -56,16 +66,19 @@ public final class MyBatisErrors {
                             "If the schema changed, run the migrations"),
                     categorized.context(), error);
         }
-        if (statement == null || categorized.getCause() != error) {
-            return categorized; // pgkeeper's own error from further down (failing fast): already says it all
+        if (statement == null || categorized.context().containsKey(STATEMENT)) {
+            return categorized;
         }
-        return withStatement(categorized, statement);
+        return withStatement(categorized, statement, error);
     }
 
-    /** The same error, naming where it happened; a connection lost at COMMIT leaves the outcome unknown. */
-    private static DatabaseError withStatement(DatabaseError error, String statement) {
+    /**
+     * The same error, naming where it happened, with {@code cause} (what MyBatis threw) as cause; a connection
+     * lost at COMMIT leaves the outcome unknown.
+     */
+    private static DatabaseError withStatement(DatabaseError error, String statement, Throwable cause) {
         Map<String, String> context = new LinkedHashMap<>(error.context());
-        context.put("statement", statement);
+        context.put(STATEMENT, statement);
         boolean commitOutcomeUnknown = statement.equals("commit") && error.code() == ErrorCode.NETWORK_ERROR;
         List<String> steps = new ArrayList<>();
         if (commitOutcomeUnknown) {
@@ -75,7 +88,7 @@ public final class MyBatisErrors {
         steps.addAll(error.troubleshootingSteps());
         String message = (commitOutcomeUnknown ? "Outcome of COMMIT unknown. " : "") + error.getMessage()
                 + " [" + statement + "]";
-        return new DatabaseError(error.code(), message, steps, context, error.getCause());
+        return new DatabaseError(error.code(), message, steps, context, cause);
     }
 
     /** The MyBatis mapping failure in the chain, unless a SQLException shows the database itself failed. */

@@ -12,8 +12,13 @@ import dev.pgkeeper.mybatis.TransactionRetry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ibatis.exceptions.PersistenceException;
@@ -21,6 +26,7 @@ import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionManager;
+import org.postgresql.util.PSQLException;
 
 /**
  * Runs statements and transactions on MyBatis's {@link SqlSessionManager}, whose managed session is bound to
@@ -33,7 +39,10 @@ import org.apache.ibatis.session.SqlSessionManager;
  *   <li>A transaction commits on success, rolls back on any exception, and always closes its session. A
  *       transaction that a caught statement failure aborted is not reported as committed (PostgreSQL would
  *       silently roll it back): the commit fails with that statement's error, so a swallowed conflict is
- *       still retried.</li>
+ *       still retried. A statement that PostgreSQL refuses after such a failure (25P02) fails with an error
+ *       naming the first failure, its statement and its code, with that failure as cause.</li>
+ *   <li>Read-only is set when the first statement opens the connection, so a connection failure is
+ *       reported as that statement's, in any transaction.</li>
  *   <li>A block run inside another joins it; the outermost decides isolation, read-only, batching and
  *       retries. Asking for a stricter isolation or read-only than the running transaction is refused.</li>
  *   <li>On request, a block that fails with a serialization failure or a deadlock runs again, each attempt a
@@ -59,12 +68,27 @@ public final class TransactionRunner {
     /** The transaction running on a thread. */
     private static final class Frame {
         final TransactionOptions options;
-        DatabaseError firstFailure;
+        /**
+         * Read-only is set on the connection at the first statement, which is when MyBatis opens it: a
+         * connection failure then names that statement, as it does in a read-write transaction.
+         */
+        boolean readOnlyPending;
+        /**
+         * The first failure the server reported in this transaction. PostgreSQL aborted the transaction
+         * there: it refuses every later statement (25P02) and answers COMMIT with a rollback.
+         */
+        DatabaseError abortCause;
 
         Frame(TransactionOptions options) {
             this.options = options;
+            this.readOnlyPending = options.isReadOnly();
         }
     }
+
+    /** Context key of a {@link DatabaseError} for a statement refused because the transaction had failed. */
+    public static final String REFUSED_STATEMENT = "refusedStatement";
+
+    private static final String ABORTED = AbortAwareTransactionFactory.ABORTED;
 
     private final SqlSessionManager sessions;
     private final Translator translator;
@@ -92,6 +116,9 @@ public final class TransactionRunner {
             sessions.startManagedSession(true);
         }
         try {
+            if (!ownSession) {
+                applyPendingReadOnly(mapperName, method);
+            }
             return call.invoke();
         } catch (InvocationTargetException e) {
             throw failed(e.getCause(), mapperName, method);
@@ -108,6 +135,7 @@ public final class TransactionRunner {
      */
     public Object runMapperMethod(String mapperName, Method method, MapperCall call) throws Throwable {
         if (sessions.isManagedSessionStarted()) {
+            applyPendingReadOnly(mapperName, method);
             try {
                 return call.execute(sessions);
             } catch (RuntimeException e) {
@@ -127,17 +155,68 @@ public final class TransactionRunner {
         Object execute(SqlSession session);
     }
 
-    /** A database failure translated and remembered by the running transaction; anything else unchanged. */
+    /**
+     * A database failure translated, naming the statement; anything else unchanged. In a transaction, the
+     * first failure the server reports is remembered, and a later statement's refusal (25P02) is reported
+     * as that failure, which is what the caller has to act on.
+     */
     private Throwable failed(Throwable cause, String mapperName, Method method) {
         if (!isDatabaseFailure(cause)) {
             return cause;
         }
-        DatabaseError error = translator.translate(cause, mapperName + "." + method.getName());
+        String statement = mapperName + "." + method.getName();
+        DatabaseError error = translator.translate(cause, statement);
         Frame frame = current.get();
-        if (frame != null && frame.firstFailure == null) {
-            frame.firstFailure = error;
+        if (frame == null) {
+            return error;
+        }
+        boolean refusal = isAbortRefusal(cause);
+        if (refusal && frame.abortCause != null) {
+            return refusedAfter(frame.abortCause, statement, cause);
+        }
+        if (frame.abortCause == null && !refusal && isReportedByServer(cause)) {
+            frame.abortCause = error;
         }
         return error;
+    }
+
+    /**
+     * The error for {@code statement}, which PostgreSQL refused (25P02) because {@code first} had aborted
+     * the transaction: it carries the first failure's code, context (its statement and SQLState) and steps,
+     * has it as cause, and keeps the refusal as a suppressed exception.
+     */
+    private static DatabaseError refusedAfter(DatabaseError first, String statement, Throwable refusal) {
+        String firstStatement = first.context().getOrDefault(MyBatisErrors.STATEMENT, "an earlier statement");
+        Map<String, String> context = new LinkedHashMap<>(first.context());
+        context.put(REFUSED_STATEMENT, statement);
+        List<String> steps = new ArrayList<>();
+        steps.add("Do not go on with a transaction after one of its statements failed: PostgreSQL refuses every "
+                + "later statement until the transaction ends. Let the failure end the block (rethrow it), or run "
+                + "the statement that may fail in a transaction of its own");
+        steps.addAll(first.troubleshootingSteps());
+        DatabaseError error = new DatabaseError(first.code(), statement + " was refused (SQLState " + ABORTED
+                + "): the transaction had already failed at " + firstStatement + " with " + first.code()
+                + (first.sqlState() == null ? "" : " (SQLState " + first.sqlState() + ")")
+                + " and the block went on. First failure: " + first.getMessage(), steps, context, first);
+        error.addSuppressed(refusal);
+        return error;
+    }
+
+    /**
+     * Sets read-only on the transaction's connection before its first statement; MyBatis opens the connection
+     * here, so a failure to get one is reported as this statement's.
+     */
+    private void applyPendingReadOnly(String mapperName, Method method) throws Throwable {
+        Frame frame = current.get();
+        if (frame == null || !frame.readOnlyPending) {
+            return;
+        }
+        try {
+            sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
+        } catch (SQLException | RuntimeException e) {
+            throw failed(e, mapperName, method);
+        }
+        frame.readOnlyPending = false; // only once it is set: a caught failure must not let a write through
     }
 
     /**
@@ -206,9 +285,6 @@ public final class TransactionRunner {
         Frame frame = new Frame(options);
         current.set(frame);
         try {
-            if (options.isReadOnly()) {
-                setReadOnly();
-            }
             R result = block.run();
             commit(frame);
             return result;
@@ -224,19 +300,11 @@ public final class TransactionRunner {
         }
     }
 
-    private void setReadOnly() {
-        try {
-            sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
-        } catch (SQLException | PersistenceException e) {
-            throw translator.translate(e, "starting a read-only transaction");
-        }
-    }
-
     private void commit(Frame frame) {
         try {
             sessions.commit(true); // forced: a transaction that only read must end too
         } catch (PersistenceException e) {
-            DatabaseError first = frame.firstFailure;
+            DatabaseError first = frame.abortCause;
             if (first != null && isAbortRefusal(e)) {
                 throw new DatabaseError(first.code(), "The transaction was rolled back, not committed: a statement "
                         + "failed earlier in the block and the block went on (" + first.getMessage() + ")",
@@ -271,10 +339,39 @@ public final class TransactionRunner {
         return t instanceof PersistenceException || t instanceof SQLException || t instanceof DatabaseError;
     }
 
+    /** Whether the failure is PostgreSQL's (or the commit guard's) refusal of an aborted transaction, 25P02. */
     private static boolean isAbortRefusal(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && AbortAwareTransactionFactory.ABORTED.equals(s.getSQLState())) {
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SQLException s && ABORTED.equals(s.getSQLState())) {
                 return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the server answered with an error, which aborts the transaction; failures on the client side
+     * (a result that does not map, a connection not obtained) leave it usable. Walks causes and pgjdbc's
+     * next exceptions (a failed batch).
+     */
+    private static boolean isReportedByServer(Throwable failure) {
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>();
+        todo.push(failure);
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getNextException() != null) {
+                todo.push(s.getNextException());
+            }
+            if (t.getCause() != null) {
+                todo.push(t.getCause());
             }
         }
         return false;

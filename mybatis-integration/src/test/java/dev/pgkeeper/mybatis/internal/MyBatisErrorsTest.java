@@ -7,7 +7,9 @@ import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import java.net.ConnectException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -66,6 +68,32 @@ class MyBatisErrorsTest {
         DatabaseError original = new DatabaseError(ErrorCode.NETWORK_ERROR, "down");
 
         assertThat(MyBatisErrors.translate(new PersistenceException(original), MANAGER, null)).isSameAs(original);
+    }
+
+    /** Regression: the DataSource failing fast inside a mapper call gave an error without the statement. */
+    @Test
+    void aFailFastErrorFromTheDataSourceNamesTheStatement() {
+        DatabaseError failFast = new DatabaseError(ErrorCode.NETWORK_ERROR, "failing fast", List.of("wait"),
+                Map.of("sqlState", "08001"), new ConnectException("refused"));
+        PersistenceException thrown = new PersistenceException("### Error updating database",
+                new SQLTransientConnectionException(failFast.getMessage(), "08001", failFast));
+
+        DatabaseError e = MyBatisErrors.translate(thrown, MANAGER, "com.acme.OrderMapper.insert");
+
+        assertThat(e.code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        assertThat(e.context()).containsEntry("statement", "com.acme.OrderMapper.insert").containsEntry("sqlState", "08001");
+        assertThat(e.getMessage()).contains("failing fast", "com.acme.OrderMapper.insert");
+        assertThat(e.troubleshootingSteps()).containsExactly("wait");
+        assertThat(e.getCause()).isSameAs(thrown);
+    }
+
+    @Test
+    void anErrorThatAlreadyNamesAStatementIsReturnedAsIs() {
+        DatabaseError inner = new DatabaseError(ErrorCode.SCHEMA_ERROR, "no such table", List.of(),
+                Map.of("statement", "com.acme.UserMapper.find"), null);
+
+        assertThat(MyBatisErrors.translate(new PersistenceException(inner), MANAGER, "com.acme.UserMapper.findAll"))
+                .isSameAs(inner);
     }
 
     /** Total: any chain of MyBatis, JDBC and JDK exceptions gives a DatabaseError, never an exception. 500 tries. */
