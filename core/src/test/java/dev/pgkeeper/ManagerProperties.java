@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeeper.testing.Jdbc;
+import dev.pgkeeper.testing.PasswordGuard;
 import dev.pgkeeper.testing.PrivateServer;
 import dev.pgkeeper.testing.TestDatabase;
 import dev.pgkeeper.testing.TestPostgres;
@@ -24,6 +25,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.GenerationMode;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
@@ -34,15 +36,21 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * The design's correctness properties that concern the manager (1, 2, 7, 8, 12), each with at least 100
- * generated tries; property 7 runs against a real PostgreSQL. 600 tries in all.
+ * generated tries; properties 2 and 7 run against a real PostgreSQL. 600 tries in all.
  */
 class ManagerProperties {
 
+    private static final String WRONG_PASSWORD_TEXT = "not-the-Pa55word-p2";
+
     private static TestDatabase db;
+    /** A role that must give its password, for the authentication failures of property 2. */
+    private static TestDatabase login;
 
     @BeforeContainer
     static void createDatabase() {
         db = TestPostgres.server().createDatabase("ManagerProperties");
+        PasswordGuard.register(WRONG_PASSWORD_TEXT);
+        login = TestPostgres.server().createLoginRole("pgk_props_retry", "right-Pa55word-p2", db.database());
     }
 
     @AfterContainer
@@ -59,6 +67,7 @@ class ManagerProperties {
 
     /** Property 1: getInstance() hands every thread the same instance, even on a racing first call. */
     @Property(tries = 100, generation = GenerationMode.RANDOMIZED)
+    @Label("Seed property 1: getInstance() returns the same instance to any number of racing threads")
     void getInstanceReturnsOneInstanceToAnyNumberOfThreads(@ForAll @IntRange(min = 2, max = 16) int threads)
             throws Exception {
         ConnectionManager.instanceConfig = () -> DatabaseConfig.builder().url(db.url()).build();
@@ -80,31 +89,68 @@ class ManagerProperties {
     }
 
     /**
-     * Property 2: the delay before retry i is baseDelay * 2^(i-1) for i = 1..N, observed at the scheduler
-     * (nothing is slept), against a port where nothing listens.
+     * Property 2: a temporary failure is retried N = DB_MAX_RETRIES times, the delay before retry i being
+     * baseDelay * 2^(i-1) for i = 1..N; a permanent failure (wrong password, missing database) is tried once
+     * and never retried. The delays are observed at the scheduler (nothing is slept).
      */
     @Property(tries = 100)
-    void retryDelaysDoubleFromTheBaseDelay(@ForAll @IntRange(min = 0, max = 8) int maxRetries,
-                                           @ForAll @LongRange(min = 0, max = 14_000) long baseMillis) {
+    @Label("Seed property 2: retry i waits baseDelay * 2^(i-1) for i = 1..N; permanent failures are not retried")
+    void retryDelaysDoubleFromTheBaseDelayAndPermanentFailuresAreNotRetried(
+            @ForAll @IntRange(min = 0, max = 8) int maxRetries,
+            @ForAll @LongRange(min = 0, max = 14_000) long baseMillis,
+            @ForAll Failure failure) {
         DatabaseConfig config = DatabaseConfig.builder()
-                .url("postgresql://postgres@127.0.0.1:" + PrivateServer.freePort() + "/postgres")
+                .url(failure.url())
                 .maxRetries(maxRetries).retryBaseDelay(Duration.ofMillis(baseMillis))
-                .connectionTimeout(Duration.ofMillis(500)).build();
+                .connectionTimeout(Duration.ofMillis(2000)).build();
         try (RecordingScheduler scheduler = new RecordingScheduler();
              ConnectionManager manager = new ConnectionManager(config, scheduler, Clock.systemUTC())) {
 
             ConnectionResult result = manager.initializeConnection();
 
             assertThat(result.success()).isFalse();
-            assertThat(result.attempts()).isEqualTo(maxRetries + 1);
-            List<Long> expected = LongStream.rangeClosed(1, maxRetries)
-                    .map(i -> baseMillis * (1L << (i - 1))).boxed().toList();
-            assertThat(retriesOnly(scheduler.delaysMillis())).isEqualTo(expected);
+            assertThat(result.error().code()).isEqualTo(failure.code);
+            if (failure.code.isTemporary()) {
+                assertThat(result.attempts()).isEqualTo(maxRetries + 1);
+                List<Long> expected = LongStream.rangeClosed(1, maxRetries)
+                        .map(i -> baseMillis * (1L << (i - 1))).boxed().toList();
+                assertThat(retriesOnly(scheduler.delaysMillis())).isEqualTo(expected);
+            } else {
+                assertThat(result.attempts()).as("a permanent failure is tried once").isEqualTo(1);
+                assertThat(retriesOnly(scheduler.delaysMillis())).as("no retry scheduled").isEmpty();
+                assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.FAILED);
+            }
+        }
+    }
+
+    /** How the connection attempts of property 2 fail. */
+    enum Failure {
+        /** Nothing listens on the port: temporary. */
+        REFUSED(ErrorCode.NETWORK_ERROR),
+        /** The role exists but the password is wrong: permanent. */
+        WRONG_PASSWORD(ErrorCode.AUTH_FAILED),
+        /** The server is there but the database is not: permanent. */
+        MISSING_DATABASE(ErrorCode.DATABASE_NOT_FOUND);
+
+        final ErrorCode code;
+
+        Failure(ErrorCode code) {
+            this.code = code;
+        }
+
+        String url() {
+            return switch (this) {
+                case REFUSED -> "postgresql://postgres@127.0.0.1:" + PrivateServer.freePort() + "/postgres";
+                case WRONG_PASSWORD -> login.as(login.user(), WRONG_PASSWORD_TEXT).url();
+                case MISSING_DATABASE -> new TestDatabase(db.host(), db.port(), "no_such_database_p2", db.user(),
+                        db.password()).url();
+            };
         }
     }
 
     /** Property 7: after a successful connect the state says so, completely and consistently. */
     @Property(tries = 100)
+    @Label("Seed property 7: after a successful connect: connected, lastConnectedAt = now, no last error, a usable client")
     void afterASuccessfulConnectTheStateIsConsistent(@ForAll @IntRange(min = 1, max = 8) int poolSize,
                                                      @ForAll @IntRange(min = 0, max = 3) int maxRetries,
                                                      @ForAll("names") String name) throws Exception {
@@ -131,6 +177,7 @@ class ManagerProperties {
 
     /** Property 8 (core part): before initialization, asking for the client fails with a clear error. */
     @Property(tries = 100)
+    @Label("Seed property 8 (core): before initializeConnection() the client is refused with NOT_INITIALIZED")
     void beforeInitializationTheDataSourceIsRefused(@ForAll @IntRange(min = 1, max = 50) int poolSize,
                                                     @ForAll("names") String name) {
         ConnectionManager manager = ConnectionManager.create(

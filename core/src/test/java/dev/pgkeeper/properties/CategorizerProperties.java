@@ -28,6 +28,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.postgresql.util.PSQLException;
@@ -46,6 +47,7 @@ class CategorizerProperties {
     // ---------------------------------------------------------------- properties
 
     @Property(tries = 500)
+    @Label("Seed property 4: network failures (refused, timeout, unreachable, DNS) are temporary, with steps")
     void networkFailuresAreTemporaryWithSteps(@ForAll("networkFailures") Case failure,
                                               @ForAll("targets") ConnectionTarget target) {
         DatabaseError error = ErrorClassifier.classify(failure.error(), target);

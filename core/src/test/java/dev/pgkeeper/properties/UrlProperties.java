@@ -19,6 +19,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.postgresql.Driver;
@@ -52,11 +53,13 @@ class UrlProperties {
     // --- Validation is total and deterministic -------------------------------------------------------
 
     @Property(tries = 2000)
+    @Label("Seed property 3: validateDatabaseUrl gives one deterministic verdict and messages for any string, never throws")
     void validationIsTotalAndDeterministicForAnyString(@ForAll("anyText") String text, @ForAll boolean production) {
         assertTotalAndDeterministic(text, production);
     }
 
     @Property(tries = 1000)
+    @Label("Seed property 3: validateDatabaseUrl gives one deterministic verdict and messages for nearly valid URLs")
     void validationIsTotalAndDeterministicForNearlyValidUrls(@ForAll("nearlyValidUrls") String text,
                                                              @ForAll boolean production) {
         assertTotalAndDeterministic(text, production);
