@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * accepts but never answers), turn new connections away while open ones keep working
  * ({@link Mode#REFUSE_NEW}), or delay each chunk ({@link #latencyMillis(int)}). {@link #resetAll()}
  * closes every connection at once, as a network reset would.
+ *
+ * <p>{@link #roundRobin(List)} puts several servers behind one address: each accepted connection goes to
+ * the next upstream in turn, as a DNS name with several A records, a TCP load balancer or a misconfigured
+ * virtual IP would do.
  *
  * <p>Listens on 127.0.0.1 on a free port. Thread-safe; {@link #close()} stops everything.
  */
@@ -34,8 +39,8 @@ public final class TcpProxy implements AutoCloseable {
         REFUSE_NEW
     }
 
-    private final String upstreamHost;
-    private final int upstreamPort;
+    private final List<InetSocketAddress> upstreams;
+    private final AtomicInteger nextUpstream = new AtomicInteger();
     private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threads = new AtomicInteger();
@@ -43,20 +48,36 @@ public final class TcpProxy implements AutoCloseable {
     private volatile int latencyMillis;
     private volatile boolean closed;
 
-    private TcpProxy(String upstreamHost, int upstreamPort) throws IOException {
-        this.upstreamHost = upstreamHost;
-        this.upstreamPort = upstreamPort;
+    private TcpProxy(List<InetSocketAddress> upstreams) throws IOException {
+        if (upstreams.isEmpty()) {
+            throw new IllegalArgumentException("a proxy needs at least one upstream");
+        }
+        this.upstreams = List.copyOf(upstreams);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         daemon("tcp-proxy-accept-" + listener.getLocalPort(), this::acceptLoop).start();
     }
 
     /** Starts a proxy in front of {@code host:port}. */
     public static TcpProxy start(String host, int port) {
+        return roundRobin(List.of(InetSocketAddress.createUnresolved(host, port)));
+    }
+
+    /**
+     * Starts a proxy in front of several servers: the first accepted connection goes to the first upstream,
+     * the next to the second, and so on, round robin. Open connections stay where they went.
+     */
+    public static TcpProxy roundRobin(List<InetSocketAddress> upstreams) {
         try {
-            return new TcpProxy(host, port);
+            return new TcpProxy(upstreams);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start a TCP proxy", e);
         }
+    }
+
+    /** Starts a round-robin proxy (see {@link #roundRobin(List)}) in front of {@code servers}, in this order. */
+    public static TcpProxy roundRobin(PostgresServer... servers) {
+        return roundRobin(java.util.Arrays.stream(servers)
+                .map(s -> InetSocketAddress.createUnresolved(s.host(), s.port())).toList());
     }
 
     /** The port clients connect to. */
@@ -128,16 +149,30 @@ public final class TcpProxy implements AutoCloseable {
             return;
         }
         // In black-hole mode a new connection gets no upstream: the client waits for a greeting that never comes.
+        // What it sent is held, and delivered once the network heals, as TCP's retransmission would.
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
         while (mode == Mode.BLACK_HOLE && !closed && !client.isClosed()) {
-            drain(client);
+            drain(client, held);
         }
         if (closed || client.isClosed()) {
             return;
         }
+        InetSocketAddress target = upstreams.get(Math.floorMod(nextUpstream.getAndIncrement(), upstreams.size()));
         Socket upstream = new Socket();
         try {
-            upstream.connect(new InetSocketAddress(upstreamHost, upstreamPort), 5_000);
+            upstream.connect(new InetSocketAddress(target.getHostString(), target.getPort()), 5_000);
             sockets.add(upstream);
+        } catch (IOException e) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+        }
+        try {
+            client.setSoTimeout(0); // drain() set a short one; a healed connection may idle as long as it likes
+            if (held.size() > 0) {
+                upstream.getOutputStream().write(held.toByteArray());
+                upstream.getOutputStream().flush();
+            }
         } catch (IOException e) {
             closeQuietly(client);
             closeQuietly(upstream);
@@ -174,11 +209,15 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
-    private void drain(Socket client) {
+    private void drain(Socket client, java.io.ByteArrayOutputStream held) {
         try {
             client.setSoTimeout(50);
-            if (client.getInputStream().read(new byte[1024]) < 0) {
-                client.close();
+            byte[] buffer = new byte[1024];
+            int n = client.getInputStream().read(buffer);
+            if (n < 0) {
+                closeQuietly(client);
+            } else {
+                held.write(buffer, 0, n);
             }
         } catch (java.net.SocketTimeoutException e) {
             // nothing arrived; keep waiting

@@ -19,6 +19,26 @@ public final class TestThreads {
     }
 
     /**
+     * Live threads of this JVM named exactly {@code name}, counted without taking stack traces, so it is cheap
+     * enough to sample every few milliseconds.
+     */
+    public static int countAlive(String name) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 64];
+        int n = root.enumerate(all, true);
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (all[i].isAlive() && name.equals(all[i].getName())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
      * Asserts that no pgkeeper thread is alive, allowing up to three seconds for threads that are
      * already on their way out (an executor winding down).
      */
