@@ -115,12 +115,16 @@ public final class DriverSettings {
     }
 
     /**
-     * The pool's properties with the connect, login and socket timeouts forced to {@code bound}, whatever
-     * the URL says, because a probe must never outlive it.
+     * The pool's properties with the connect and socket timeouts forced to {@code bound} (in whole seconds,
+     * rounded up, as pgjdbc takes them), whatever the URL says, so that every step of a probe's login and
+     * query is bounded. The login timeout is 0: with one, pgjdbc runs each login on a thread of its own that
+     * outlives the timeout until its socket gives up, and probes against a silent server would pile those
+     * threads up; without one the login runs on the probe's own thread, one at a time.
      */
     public Properties probeProperties(Duration bound) {
         Properties p = poolProperties();
         putTimeouts(p, bound, bound);
+        p.setProperty("loginTimeout", "0");
         return p;
     }
 

@@ -60,7 +60,10 @@ public final class Lender implements ManagedDataSource.ConnectionSource {
                     } catch (ManagedPool.ReleasedException e) {
                         continue; // the state moved on while we waited: look again
                     } catch (SQLException e) {
-                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
+                        // A connection-level failure, or no connection in time (all of them may hang on a
+                        // silent network): either way the watcher asks the server.
+                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())
+                                || e instanceof SQLTransientConnectionException) {
                             watcher.suspect(s.generation());
                         }
                         throw e;

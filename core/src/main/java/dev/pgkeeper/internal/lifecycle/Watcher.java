@@ -409,8 +409,9 @@ public final class Watcher {
 
     /**
      * Whether the pool gives evidence against an outage: a pooled connection that validates, or all its
-     * connections busy (inconclusive, so the pool is kept). Only a dead connection, or none to be had from
-     * an idle pool, confirms the failed probe.
+     * connections busy while nobody else waits for one (inconclusive, so the pool is kept). A dead connection,
+     * none to be had from an idle pool, or callers waiting in vain while every connection is busy (they may all
+     * hang on a silent network) confirm the failed probe.
      */
     private boolean poolMayStillServe(ManagedPool pool) {
         long timeout = Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis())
@@ -418,7 +419,7 @@ public final class Watcher {
         try (Connection c = pool.borrow(timeout)) {
             return c.isValid((int) Math.max(1, (config.probeTimeout().toMillis() + 999) / 1000));
         } catch (SQLException e) {
-            return pool.stats().active() > 0;
+            return pool.stats().active() > 0 && pool.stats().waiting() == 0;
         }
     }
 
