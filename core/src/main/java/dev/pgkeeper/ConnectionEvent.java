@@ -36,6 +36,13 @@ public record ConnectionEvent(Type type, ConnectionPhase phase, Instant at, int 
         /** The server became unreachable while connected; the reconnect loop starts. */
         CONNECTION_LOST,
         /**
+         * While connected, a probe found the same server (same system identifier, address and port) with a new
+         * start time: it restarted. The pool drops the connections it had (idle ones now, lent ones when they
+         * come back; none is aborted) and the phase stays {@link ConnectionPhase#CONNECTED}. Another server
+         * answering behind the same address is not a restart and is not announced.
+         */
+        SERVER_RESTARTED,
+        /**
          * An attempt failed with a permanent error and the manager entered {@link ConnectionPhase#FAILED}:
          * no more backoff retries or probes from calls, only the reconnect loop.
          */

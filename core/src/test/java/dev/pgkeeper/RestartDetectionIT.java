@@ -50,7 +50,8 @@ class RestartDetectionIT {
                 }
             }
             assertThat(events).extracting(ConnectionEvent::type)
-                    .as("one pool, no outage").containsExactly(ConnectionEvent.Type.CONNECTED);
+                    .as("one pool, no outage").containsExactly(ConnectionEvent.Type.CONNECTED,
+                            ConnectionEvent.Type.SERVER_RESTARTED);
             assertThat(manager.isConnected()).isTrue();
             assertThat(TestThreads.pgkeeperThreads()).noneMatch(n -> n.startsWith("pgkeeper-default-2"));
         }

@@ -298,42 +298,54 @@ public final class Watcher {
 
     private void answered(Session session, ProbeResult result, Request request) {
         loginNanos = result.latencyNanos();
-        try (result) {
+        boolean handedOver = false;
+        try {
             ConnectionState s = machine.current();
             if (s.session() != session) {
                 return;
             }
             if (s.awaitsConnection() || request.replacePool()) {
-                install(session, result, request.handOver());
+                handedOver = install(session, result, request.handOver());
             } else if (s.phase() == ConnectionPhase.CONNECTED && s.server().restartedAs(result.server())) {
                 restarted(s, result);
+            }
+        } finally {
+            if (!handedOver) {
+                result.close();
             }
         }
     }
 
-    /** Builds a pool for the server that just answered and installs it; never blocks on the network. */
-    private void install(Session session, ProbeResult result, boolean handOver) {
+    /**
+     * Builds a pool for the server that just answered and installs it; never blocks on the network.
+     *
+     * @return whether the probe's connection now belongs to the new pool (which closes it if it never uses it)
+     */
+    private boolean install(Session session, ProbeResult result, boolean handOver) {
         long generation = generations.incrementAndGet();
         // The probe's connection becomes the new pool's first, so the first call after an outage does not wait
         // for another login. A pool that keeps no idle connection takes it only when a call waits to borrow.
-        WarmConnection first = handOver || config.poolMinIdle() > 0 ? result.connection() : WarmConnection.none();
+        boolean give = handOver || config.poolMinIdle() > 0;
+        WarmConnection first = give ? result.connection() : WarmConnection.none();
         ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspect(generation), first);
         Transition t = machine.apply(s -> s.session() == session && !s.isIdle()
                         ? s.connected(pool, result.server(), machine.clock().instant()) : null,
                 (b, a) -> ConnectionEvent.Type.CONNECTED, EventDetails.NONE);
         if (t == null) {
-            session.closeInBackground(pool); // disconnected meanwhile
-            return;
+            session.closeInBackground(pool); // disconnected meanwhile; the pool closes the probe's connection too
+            return give;
         }
         if (t.before().pool() != null) {
             session.retirement().retire(t.before().pool());
         }
         LOG.info("Connected to {} through pool {} ({})", target.sanitizedUrl(), pool.name(), result.server());
         session.stopRetries(); // the retry schedule may be waiting between attempts: it reports this success
+        return give;
     }
 
     private void restarted(ConnectionState s, ProbeResult result) {
-        if (machine.applyQuietly(now -> now == s ? now.restarted(result.server()) : null) != null) {
+        if (machine.apply(now -> now == s ? now.restarted(result.server()) : null,
+                (b, a) -> ConnectionEvent.Type.SERVER_RESTARTED, EventDetails.NONE) != null) {
             LOG.warn("PostgreSQL at {} restarted (was {}, now {}); pool {} drops the connections it had",
                     target.hosts(), s.server(), result.server(), s.pool().name());
             s.pool().evictConnections();
