@@ -1,7 +1,7 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConfigProblems;
-import dev.pgkeeper.internal.ConnectionUrl;
+import dev.pgkeeper.internal.config.ConfigProblems;
+import dev.pgkeeper.internal.url.ConnectionUrl;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConnectionUrl;
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
-import dev.pgkeeper.internal.UrlSanitizer;
+import dev.pgkeeper.internal.url.ConnectionUrl;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.UrlSanitizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,8 +1,8 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.DriverSettings;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 
 /**
  * Turns any exception from JDBC, HikariCP, pgjdbc, MyBatis or the JDK into a {@link DatabaseError} with

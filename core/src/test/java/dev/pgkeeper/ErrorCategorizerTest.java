@@ -4,8 +4,8 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

@@ -6,6 +6,8 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.HealthStatus;
 import dev.pgkeeper.PoolStats;
 import dev.pgkeeper.ServerRole;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

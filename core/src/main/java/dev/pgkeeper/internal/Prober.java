@@ -1,6 +1,8 @@
 package dev.pgkeeper.internal;
 
 import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

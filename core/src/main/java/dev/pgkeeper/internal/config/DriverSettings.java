@@ -1,6 +1,8 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.url.ConnectionUrl;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
 /**
  * Masks the passwords in text that is meant to be a database URL, whatever shape the text is in: a

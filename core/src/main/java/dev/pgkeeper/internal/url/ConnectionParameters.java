@@ -1,6 +1,6 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
-import dev.pgkeeper.internal.ConnectionUrl.Form;
+import dev.pgkeeper.internal.url.ConnectionUrl.Form;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import dev.pgkeeper.ErrorCode;
 import java.util.ArrayList;

@@ -1,7 +1,10 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.internal.url.ConnectionUrl;
+import dev.pgkeeper.internal.url.SecretMasker;
+import dev.pgkeeper.internal.url.UrlSanitizer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,17 +74,6 @@ class DriverSettingsTest {
         assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://[::1]:5432,db2:5433/orders");
         assertThat(s.poolProperties()).containsEntry("targetServerType", "primary");
         assertThat(s.target().hosts()).isEqualTo("[::1]:5432,db2:5433");
-    }
-
-    @Test
-    void connectionFailureStatesAreClass08AndServerShutdown() {
-        assertThat(ConnectionFailureObserver.isConnectionFailure("08006")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("08001")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57P01")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57P03")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("23505")).isFalse();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57014")).isFalse();
-        assertThat(ConnectionFailureObserver.isConnectionFailure(null)).isFalse();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import static dev.pgkeeper.ErrorCode.AUTH_FAILED;
 import static dev.pgkeeper.ErrorCode.CHECK_VIOLATION;
@@ -22,7 +22,8 @@ import static dev.pgkeeper.ErrorCode.UNKNOWN_ERROR;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import dev.pgkeeper.internal.ThrowableChain.Link;
+import dev.pgkeeper.internal.errors.ThrowableChain.Link;
+import dev.pgkeeper.internal.url.SecretMasker;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
