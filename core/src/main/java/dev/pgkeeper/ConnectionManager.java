@@ -141,7 +141,7 @@ public final class ConnectionManager implements AutoCloseable {
         this.prober = new Prober(driver);
         this.retrySchedulerOverride = retrySchedulerOverride;
         this.clock = clock;
-        this.dataSource = new ManagedDataSource(this::borrow, config.sanitizedUrl(), config.connectionTimeout().toMillis());
+        this.dataSource = new ManagedDataSource(this::borrow, config.url(), config.connectionTimeout().toMillis());
         this.healthChecker = new HealthChecker(this::borrow, config.probeTimeout(), this::poolStats, target, clock);
     }
 
@@ -289,7 +289,7 @@ public final class ConnectionManager implements AutoCloseable {
                     .build();
             Scheduler scheduler = retrySchedulerOverride != null
                     ? retrySchedulerOverride : Scheduler.of(t.scheduler());
-            LOG.info("Connecting to {} (up to {} retries)", config.sanitizedUrl(), config.maxRetries());
+            LOG.info("Connecting to {} (up to {} retries)", config.url(), config.maxRetries());
             run = Failsafe.with(retries).with(scheduler).getAsync(() -> {
                 attempts.incrementAndGet();
                 return attemptInitialConnection(session);
@@ -418,7 +418,7 @@ public final class ConnectionManager implements AutoCloseable {
         if (previous.pool() != null) {
             retirement.retire(previous.pool(), graceForPrevious, scheduler());
         }
-        LOG.info("Connected to {} through pool {} (server started {})", config.sanitizedUrl(), pool.name(),
+        LOG.info("Connected to {} through pool {} (server started {})", config.url(), pool.name(),
                 probe.serverStartedAt());
         publish(ConnectionEvent.Type.CONNECTED, ConnectionPhase.CONNECTED, 0, null, null);
         return next;
@@ -846,7 +846,7 @@ public final class ConnectionManager implements AutoCloseable {
         DatabaseError e = s.lastError();
         return new ConnectionStatus(s.phase() == ConnectionPhase.CONNECTED, s.phase(), s.lastConnectedAt(),
                 e == null ? null : e.code(), e == null ? null : e.getMessage(), s.retryCount(),
-                s.phase() == ConnectionPhase.RECONNECTING, poolStats(s), config.sanitizedUrl());
+                s.phase() == ConnectionPhase.RECONNECTING, poolStats(s), config.url());
     }
 
     private PoolStats poolStats() {
@@ -914,7 +914,7 @@ public final class ConnectionManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ConnectionManager[" + config.name() + ", " + state.get().phase() + ", " + config.sanitizedUrl() + "]";
+        return "ConnectionManager[" + config.name() + ", " + state.get().phase() + ", " + config.url() + "]";
     }
 
     // ---------------------------------------------------------------------------------------------

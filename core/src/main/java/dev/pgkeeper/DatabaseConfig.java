@@ -75,7 +75,7 @@ public final class DatabaseConfig {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
-    private final String url;
+    private final String urlWithPassword;
     private final int maxRetries;
     private final Duration retryBaseDelay;
     private final int poolSize;
@@ -90,14 +90,14 @@ public final class DatabaseConfig {
     private final Duration probeInterval;
     private final String name;
     private final String appEnv;
-    private final String sanitizedUrl;
+    private final String maskedUrl;
     /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
     private final Integer explicitPoolMinIdle;
     private final Duration explicitProbeTimeout;
     private final Duration explicitStatementTimeout;
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
-        this.url = b.url;
+        this.urlWithPassword = b.url;
         this.maxRetries = b.maxRetries;
         this.retryBaseDelay = b.retryBaseDelay;
         this.poolSize = b.poolSize;
@@ -113,7 +113,7 @@ public final class DatabaseConfig {
         this.probeInterval = b.probeInterval;
         this.name = b.name;
         this.appEnv = b.appEnv;
-        this.sanitizedUrl = parsedUrl.sanitized();
+        this.maskedUrl = parsedUrl.sanitized();
         this.explicitPoolMinIdle = b.poolMinIdle;
         this.explicitProbeTimeout = b.probeTimeout;
         this.explicitStatementTimeout = b.statementTimeout;
@@ -181,7 +181,7 @@ public final class DatabaseConfig {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.url = url;
+        b.url = urlWithPassword;
         b.maxRetries = maxRetries;
         b.retryBaseDelay = retryBaseDelay;
         b.poolSize = poolSize;
@@ -200,16 +200,21 @@ public final class DatabaseConfig {
     }
 
     /**
-     * The database URL exactly as given. It may contain the password: never log it; use
-     * {@link #sanitizedUrl()} for display.
+     * The database URL for logs, status and messages, never with the password: in libpq form whatever form
+     * it was given in ({@code postgresql://app@db1:5432/orders?sslmode=require}), the password left out and
+     * the values of secret parameters such as {@code sslpassword} shown as {@code ****}.
      */
     public String url() {
-        return url;
+        return maskedUrl;
     }
 
-    /** The database URL in libpq form with the password removed, for logs and status. */
-    public String sanitizedUrl() {
-        return sanitizedUrl;
+    /**
+     * The database URL exactly as given, <b>including the password</b>. Handle with care: never log it, show
+     * it or put it in an exception; it exists for the code that hands the credentials to the driver. Use
+     * {@link #url()} for everything else.
+     */
+    public String urlWithPassword() {
+        return urlWithPassword;
     }
 
     /** Retries after a failed first attempt in {@code initializeConnection()} ({@code DB_MAX_RETRIES}). */
@@ -309,11 +314,14 @@ public final class DatabaseConfig {
         return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
     }
 
-
+    /**
+     * Configurations are equal when every setting is, the URL compared as given: two configurations that
+     * differ only in the password are different, although their {@link #toString()}s are the same.
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof DatabaseConfig c
-                && url.equals(c.url) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
+                && urlWithPassword.equals(c.urlWithPassword) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
                 && poolSize == c.poolSize && poolMinIdle == c.poolMinIdle
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
                 && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
@@ -323,14 +331,14 @@ public final class DatabaseConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(url, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
+        return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
                 statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
     }
 
-    /** All settings, with the URL sanitized. */
+    /** All settings, with the URL as {@link #url()} shows it: never the password. */
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + sanitizedUrl + ", name=" + name + ", maxRetries=" + maxRetries
+        return "DatabaseConfig[url=" + maskedUrl + ", name=" + name + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay.toMillis() + "ms, poolSize=" + poolSize
                 + ", poolMinIdle=" + poolMinIdle + ", connectionTimeout=" + connectionTimeout.toMillis()
                 + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis()

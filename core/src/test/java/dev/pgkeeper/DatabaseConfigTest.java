@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DatabaseConfigTest {
 
@@ -176,7 +178,34 @@ class DatabaseConfigTest {
 
         assertThat(c.toString()).contains("db.example.com", "orders", "poolSize=10")
                 .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
-        assertThat(c.sanitizedUrl()).doesNotContain("s3cr");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "postgresql://app:s3cr%40t-pw@db.example.com:5432/orders",
+            "postgres://app:s3cr%40t-pw@db.example.com/orders?sslmode=require",
+            "jdbc:postgresql://db.example.com:5432/orders?user=app&password=s3cr%40t-pw",
+            "postgresql://app@db.example.com/orders?password=s3cr%40t-pw&sslpassword=s3cr%40t-pw"})
+    void urlNeverShowsThePasswordButUrlWithPasswordDoes(String url) {
+        DatabaseConfig c = DatabaseConfig.builder().url(url).build();
+
+        assertThat(c.url()).startsWith("postgresql://").contains("db.example.com", "orders")
+                .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
+        assertThat(c.urlWithPassword()).isEqualTo(url);
+        assertThat(c.toString()).contains("url=" + c.url()).doesNotContain("s3cr");
+        assertThat(c.toBuilder().build().urlWithPassword()).as("toBuilder keeps the password").isEqualTo(url);
+    }
+
+    @Test
+    void configurationsThatDifferOnlyInThePasswordAreNotEqual() {
+        DatabaseConfig one = DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build();
+        DatabaseConfig other = DatabaseConfig.builder().url("postgresql://app:other-pw@db/orders").build();
+
+        assertThat(one).isNotEqualTo(other);
+        assertThat(one.url()).isEqualTo(other.url()).isEqualTo("postgresql://app@db:5432/orders");
+        assertThat(one.toString()).isEqualTo(other.toString());
+        assertThat(one).isEqualTo(DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build())
+                .hasSameHashCodeAs(DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build());
     }
 
     @Test

@@ -58,9 +58,9 @@ public final class DriverSettings {
      *                                  {@link DatabaseConfig}, which validates it)
      */
     public static DriverSettings of(DatabaseConfig config) {
-        ConnectionUrl url = ConnectionUrl.parse(config.url()).url();
+        ConnectionUrl url = ConnectionUrl.parse(config.urlWithPassword()).url();
         if (url == null) {
-            throw new IllegalArgumentException("invalid URL in configuration " + config.sanitizedUrl());
+            throw new IllegalArgumentException("invalid URL in configuration " + config.url());
         }
         return new DriverSettings(url, config);
     }
