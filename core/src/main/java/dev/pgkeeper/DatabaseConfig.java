@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
  *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
  *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
- *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms, or half the socket timeout if shorter</td><td>0 (none) to 1 day, shorter than the socket timeout</td></tr>
+ *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>0: none, and no {@code options} startup parameter</td><td>0 (none) to 1 day, shorter than the socket timeout</td></tr>
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
@@ -94,7 +94,6 @@ public final class DatabaseConfig {
     /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
     private final Integer explicitPoolMinIdle;
     private final Duration explicitProbeTimeout;
-    private final Duration explicitStatementTimeout;
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
         this.urlWithPassword = b.url;
@@ -104,7 +103,7 @@ public final class DatabaseConfig {
         this.poolMinIdle = b.poolMinIdle == null ? Math.min(Builder.DEFAULT_MIN_IDLE, b.poolSize) : b.poolMinIdle;
         this.connectionTimeout = b.connectionTimeout;
         this.idleTimeout = b.idleTimeout;
-        this.statementTimeout = b.statementTimeout != null ? b.statementTimeout : defaultStatementTimeout(b.socketTimeout);
+        this.statementTimeout = b.statementTimeout != null ? b.statementTimeout : Duration.ZERO;
         this.socketTimeout = b.socketTimeout;
         this.reconnectInterval = b.reconnectInterval;
         this.disconnectTimeout = b.disconnectTimeout;
@@ -116,15 +115,6 @@ public final class DatabaseConfig {
         this.maskedUrl = parsedUrl.sanitized();
         this.explicitPoolMinIdle = b.poolMinIdle;
         this.explicitProbeTimeout = b.probeTimeout;
-        this.explicitStatementTimeout = b.statementTimeout;
-    }
-
-    /** 30 s, or half the socket timeout when that is shorter, so the server cancels first. */
-    private static Duration defaultStatementTimeout(Duration socketTimeout) {
-        if (socketTimeout.isZero()) {
-            return Builder.DEFAULT_STATEMENT_TIMEOUT;
-        }
-        return min(Builder.DEFAULT_STATEMENT_TIMEOUT, socketTimeout.dividedBy(2));
     }
 
     /** A builder with every default set and no URL. */
@@ -188,7 +178,7 @@ public final class DatabaseConfig {
         b.poolMinIdle = explicitPoolMinIdle;
         b.connectionTimeout = connectionTimeout;
         b.idleTimeout = idleTimeout;
-        b.statementTimeout = explicitStatementTimeout;
+        b.statementTimeout = statementTimeout;
         b.socketTimeout = socketTimeout;
         b.reconnectInterval = reconnectInterval;
         b.disconnectTimeout = disconnectTimeout;
@@ -252,11 +242,19 @@ public final class DatabaseConfig {
 
     /**
      * Longest run time of a statement on any connection of the pool, enforced by the server
-     * ({@code statement_timeout}, sent when a connection opens; {@code DB_STATEMENT_TIMEOUT}); zero for none.
-     * A statement that runs longer fails with QUERY_CANCELED. It is shorter than the socket timeout so that the
-     * server cancels a slow statement cleanly before the socket gives up; and being server-side, it needs no
-     * cancel request from the client, which a silent network would hold up. Override it per transaction with
-     * {@code SET LOCAL statement_timeout}. Defaults to 30 s, or to half the socket timeout when that is shorter.
+     * ({@code DB_STATEMENT_TIMEOUT}); zero, the default, for none. pgkeeper sets no statement timeout of its own:
+     * migrations and batch jobs may run as long as they need, and nothing is added to the connection's startup
+     * packet, which connection poolers such as PgBouncer may refuse. The server's own setting (for example
+     * {@code ALTER ROLE app SET statement_timeout = '30s'}) applies unchanged.
+     *
+     * <p>When set, it is sent as {@code -c statement_timeout=<ms>} in the startup parameter {@code options} of
+     * every connection (unless the URL's own {@code options} set a statement timeout), and a statement that runs
+     * longer fails with {@link ErrorCode#QUERY_CANCELED}. Being server-side, it needs no cancel request from the
+     * client, which a silent network would hold up; it must be shorter than the socket timeout, so that the
+     * server cancels a slow statement cleanly before the socket gives up. Override it per transaction with
+     * {@code SET LOCAL statement_timeout}. PgBouncer refuses the {@code options} parameter unless it is listed
+     * in its {@code ignore_startup_parameters} (which drops the setting); behind such a pooler, set the timeout
+     * on the role instead.
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -356,7 +354,6 @@ public final class DatabaseConfig {
         static final int DEFAULT_MIN_IDLE = 2;
         static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(2_000);
         static final long MAX_TOTAL_BACKOFF_MILLIS = 3_600_000;
-        static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
         private String url;
         private int maxRetries = 5;
@@ -419,7 +416,10 @@ public final class DatabaseConfig {
             return this;
         }
 
-        /** See {@link DatabaseConfig#statementTimeout()}; default 30 s, or half the socket timeout when shorter. */
+        /**
+         * See {@link DatabaseConfig#statementTimeout()}; default none. {@link Duration#ZERO} means none, and so
+         * does {@code null}.
+         */
         public Builder statementTimeout(Duration statementTimeout) {
             this.statementTimeout = statementTimeout;
             return this;

@@ -27,7 +27,7 @@ class DatabaseConfigTest {
         assertThat(c.reconnectInterval()).isEqualTo(Duration.ofMillis(30_000));
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofMillis(5_000));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMillis(60_000));
-        assertThat(c.statementTimeout()).isEqualTo(Duration.ofMillis(30_000));
+        assertThat(c.statementTimeout()).as("no statement timeout unless asked for").isZero();
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(20));
         assertThat(c.name()).isEqualTo("default");
@@ -214,8 +214,22 @@ class DatabaseConfigTest {
                 .socketTimeout(Duration.ofSeconds(60)).build())
                 .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): 60000 ms is not shorter than the socket timeout");
         assertThat(DatabaseConfig.builder().url(URL).statementTimeout(Duration.ZERO).build().statementTimeout()).isZero();
-        assertThat(DatabaseConfig.builder().url(URL).socketTimeout(Duration.ofSeconds(30)).build().statementTimeout())
-                .as("the default follows a short socket timeout").isEqualTo(Duration.ofSeconds(15));
+        assertThat(DatabaseConfig.builder().url(URL).socketTimeout(Duration.ofSeconds(5)).build().statementTimeout())
+                .as("no default that a short socket timeout would contradict").isZero();
+    }
+
+    @Test
+    void aStatementTimeoutIsOptIn() {
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "")).statementTimeout())
+                .as("empty counts as unset").isZero();
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "0")).statementTimeout())
+                .isZero();
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "15000"))
+                .statementTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(DatabaseConfig.builder().url(URL).statementTimeout(null).build().statementTimeout()).isZero();
+        DatabaseConfig set = DatabaseConfig.builder().url(URL).statementTimeout(Duration.ofSeconds(5)).build();
+        assertThat(set.toBuilder().build().statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(set.toBuilder().build()).isEqualTo(set);
     }
 
     @Test

@@ -77,13 +77,24 @@ class DriverSettingsTest {
     }
 
     @Test
-    void theStatementTimeoutTravelsInTheStartupOptions() {
+    void byDefaultThereIsNoStatementTimeoutAndNoOptionsParameter() {
+        DriverSettings plain = settings("postgresql://app@db/orders", DatabaseConfig.builder());
+        DriverSettings ownOptions = settings("postgresql://app@db/orders?options=-c%20search_path%3Dapp",
+                DatabaseConfig.builder());
+
+        assertThat(plain.poolProperties()).doesNotContainKey("options");
+        assertThat(plain.probeProperties(Duration.ofSeconds(1))).doesNotContainKey("options");
+        assertThat(ownOptions.poolProperties().getProperty("options")).isEqualTo("-c search_path=app");
+    }
+
+    @Test
+    void aConfiguredStatementTimeoutTravelsInTheStartupOptions() {
         Properties p = settings("postgresql://app@db/orders?options=-c%20search_path%3Dapp", DatabaseConfig.builder()
                 .statementTimeout(Duration.ofMillis(1500))).poolProperties();
         Properties none = settings("postgresql://app@db/orders", DatabaseConfig.builder()
                 .statementTimeout(Duration.ZERO)).poolProperties();
         Properties own = settings("postgresql://app@db/orders?options=-c%20statement_timeout%3D5s",
-                DatabaseConfig.builder()).poolProperties();
+                DatabaseConfig.builder().statementTimeout(Duration.ofMillis(1500))).poolProperties();
 
         assertThat(p.getProperty("options")).isEqualTo("-c search_path=app -c statement_timeout=1500");
         assertThat(none).doesNotContainKey("options");
