@@ -31,13 +31,13 @@ import org.postgresql.util.PSQLException;
  * @param setting   for a refused {@code options} parameter, the setting inside it that was refused, such as
  *                  {@code statement_timeout}; otherwise {@code null}
  */
-public record RejectedStartupParameter(String parameter, String setting) {
+record RejectedStartupParameter(String parameter, String setting) {
 
     /** The SQLState of the rejection: protocol_violation. */
-    public static final String SQLSTATE = "08P01";
+    static final String SQLSTATE = "08P01";
 
     /** The startup parameter that carries {@code -c name=value} settings, and the one pgkeeper itself may send. */
-    public static final String OPTIONS = "options";
+    static final String OPTIONS = "options";
 
     /** An identifier as a parameter or setting name is written: {@code extra_float_digits}, {@code pg_stat.x}. */
     private static final String NAME = "([A-Za-z_][A-Za-z0-9_.\\-]{0,62})";
@@ -54,7 +54,7 @@ public record RejectedStartupParameter(String parameter, String setting) {
      * @return the refused parameter when {@code throwable} is a {@link SQLException} with SQLState
      *         {@value #SQLSTATE} whose message says that a startup parameter is unsupported; otherwise empty
      */
-    public static Optional<RejectedStartupParameter> of(Throwable throwable) {
+    static Optional<RejectedStartupParameter> of(Throwable throwable) {
         if (!(throwable instanceof SQLException sql) || !isProtocolViolation(sql.getSQLState())) {
             return Optional.empty();
         }
@@ -85,7 +85,7 @@ public record RejectedStartupParameter(String parameter, String setting) {
     }
 
     /** {@code true} when the refused parameter is {@code options}, which pgkeeper sends for a statement timeout. */
-    public boolean isOptions() {
+    boolean isOptions() {
         return OPTIONS.equals(parameter);
     }
 
