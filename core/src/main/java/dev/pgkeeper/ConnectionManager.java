@@ -1,9 +1,9 @@
 package dev.pgkeeper;
 
 import dev.failsafe.spi.Scheduler;
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.DriverSettings;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import dev.pgkeeper.internal.health.HealthChecker;
 import dev.pgkeeper.internal.lifecycle.ConnectionState;
 import dev.pgkeeper.internal.lifecycle.Initializer;
@@ -97,7 +97,7 @@ public final class ConnectionManager implements AutoCloseable {
         this.watcher = new Watcher(machine, config, driver);
         this.initializer = new Initializer(machine, watcher, config, target, retrySchedulerOverride);
         Lender lender = new Lender(machine, watcher, target, config.name(), config.connectionTimeout().toMillis());
-        this.dataSource = new ManagedDataSource(lender, config.sanitizedUrl(), config.connectionTimeout().toMillis());
+        this.dataSource = new ManagedDataSource(lender, config.url(), config.connectionTimeout().toMillis());
         this.healthChecker = new HealthChecker(lender, config.probeTimeout(), this::poolStats, target, clock);
     }
 
@@ -370,7 +370,7 @@ public final class ConnectionManager implements AutoCloseable {
         DatabaseError e = s.lastError();
         return new ConnectionStatus(s.phase() == ConnectionPhase.CONNECTED, s.phase(), s.lastConnectedAt(),
                 e == null ? null : e.code(), e == null ? null : e.getMessage(), s.retryCount(),
-                s.awaitsConnection(), poolStats(s), config.sanitizedUrl());
+                s.awaitsConnection(), poolStats(s), config.url());
     }
 
     private PoolStats poolStats() {
@@ -431,7 +431,7 @@ public final class ConnectionManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ConnectionManager[" + config.name() + ", " + machine.current().phase() + ", " + config.sanitizedUrl() + "]";
+        return "ConnectionManager[" + config.name() + ", " + machine.current().phase() + ", " + config.url() + "]";
     }
 
     private static Duration since(long startNanos) {

@@ -1,7 +1,7 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConfigProblems;
-import dev.pgkeeper.internal.ConnectionUrl;
+import dev.pgkeeper.internal.config.ConfigProblems;
+import dev.pgkeeper.internal.url.ConnectionUrl;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_POOL_MIN_IDLE</td><td>{@link Builder#poolMinIdle}</td><td>2 (at most the pool size)</td><td>0–pool size</td></tr>
  *   <tr><td>DB_CONNECTION_TIMEOUT</td><td>{@link Builder#connectionTimeout}</td><td>10000 ms</td><td>250 ms–1 h</td></tr>
  *   <tr><td>DB_IDLE_TIMEOUT</td><td>{@link Builder#idleTimeout}</td><td>10000 ms</td><td>0 (never) or 10000 ms–1 day</td></tr>
- *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>30000 ms, or half the socket timeout if shorter</td><td>0 (none) to 1 day, shorter than the socket timeout</td></tr>
+ *   <tr><td>DB_STATEMENT_TIMEOUT</td><td>{@link Builder#statementTimeout}</td><td>0: none, and no {@code options} startup parameter</td><td>0 (none) to 1 day, shorter than the socket timeout</td></tr>
  *   <tr><td>DB_SOCKET_TIMEOUT</td><td>{@link Builder#socketTimeout}</td><td>60000 ms</td><td>0 (never) or whole seconds up to 1 day</td></tr>
  *   <tr><td>DB_RECONNECT_INTERVAL</td><td>{@link Builder#reconnectInterval}</td><td>30000 ms</td><td>100 ms–1 day</td></tr>
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
@@ -75,7 +75,7 @@ public final class DatabaseConfig {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
-    private final String url;
+    private final String urlWithPassword;
     private final int maxRetries;
     private final Duration retryBaseDelay;
     private final int poolSize;
@@ -90,21 +90,20 @@ public final class DatabaseConfig {
     private final Duration probeInterval;
     private final String name;
     private final String appEnv;
-    private final String sanitizedUrl;
+    private final String maskedUrl;
     /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
     private final Integer explicitPoolMinIdle;
     private final Duration explicitProbeTimeout;
-    private final Duration explicitStatementTimeout;
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
-        this.url = b.url;
+        this.urlWithPassword = b.url;
         this.maxRetries = b.maxRetries;
         this.retryBaseDelay = b.retryBaseDelay;
         this.poolSize = b.poolSize;
         this.poolMinIdle = b.poolMinIdle == null ? Math.min(Builder.DEFAULT_MIN_IDLE, b.poolSize) : b.poolMinIdle;
         this.connectionTimeout = b.connectionTimeout;
         this.idleTimeout = b.idleTimeout;
-        this.statementTimeout = b.statementTimeout != null ? b.statementTimeout : defaultStatementTimeout(b.socketTimeout);
+        this.statementTimeout = b.statementTimeout != null ? b.statementTimeout : Duration.ZERO;
         this.socketTimeout = b.socketTimeout;
         this.reconnectInterval = b.reconnectInterval;
         this.disconnectTimeout = b.disconnectTimeout;
@@ -113,18 +112,9 @@ public final class DatabaseConfig {
         this.probeInterval = b.probeInterval;
         this.name = b.name;
         this.appEnv = b.appEnv;
-        this.sanitizedUrl = parsedUrl.sanitized();
+        this.maskedUrl = parsedUrl.sanitized();
         this.explicitPoolMinIdle = b.poolMinIdle;
         this.explicitProbeTimeout = b.probeTimeout;
-        this.explicitStatementTimeout = b.statementTimeout;
-    }
-
-    /** 30 s, or half the socket timeout when that is shorter, so the server cancels first. */
-    private static Duration defaultStatementTimeout(Duration socketTimeout) {
-        if (socketTimeout.isZero()) {
-            return Builder.DEFAULT_STATEMENT_TIMEOUT;
-        }
-        return min(Builder.DEFAULT_STATEMENT_TIMEOUT, socketTimeout.dividedBy(2));
     }
 
     /** A builder with every default set and no URL. */
@@ -181,14 +171,14 @@ public final class DatabaseConfig {
      */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.url = url;
+        b.url = urlWithPassword;
         b.maxRetries = maxRetries;
         b.retryBaseDelay = retryBaseDelay;
         b.poolSize = poolSize;
         b.poolMinIdle = explicitPoolMinIdle;
         b.connectionTimeout = connectionTimeout;
         b.idleTimeout = idleTimeout;
-        b.statementTimeout = explicitStatementTimeout;
+        b.statementTimeout = statementTimeout;
         b.socketTimeout = socketTimeout;
         b.reconnectInterval = reconnectInterval;
         b.disconnectTimeout = disconnectTimeout;
@@ -200,16 +190,21 @@ public final class DatabaseConfig {
     }
 
     /**
-     * The database URL exactly as given. It may contain the password: never log it; use
-     * {@link #sanitizedUrl()} for display.
+     * The database URL for logs, status and messages, never with the password: in libpq form whatever form
+     * it was given in ({@code postgresql://app@db1:5432/orders?sslmode=require}), the password left out and
+     * the values of secret parameters such as {@code sslpassword} shown as {@code ****}.
      */
     public String url() {
-        return url;
+        return maskedUrl;
     }
 
-    /** The database URL in libpq form with the password removed, for logs and status. */
-    public String sanitizedUrl() {
-        return sanitizedUrl;
+    /**
+     * The database URL exactly as given, <b>including the password</b>. Handle with care: never log it, show
+     * it or put it in an exception; it exists for the code that hands the credentials to the driver. Use
+     * {@link #url()} for everything else.
+     */
+    public String urlWithPassword() {
+        return urlWithPassword;
     }
 
     /** Retries after a failed first attempt in {@code initializeConnection()} ({@code DB_MAX_RETRIES}). */
@@ -247,11 +242,19 @@ public final class DatabaseConfig {
 
     /**
      * Longest run time of a statement on any connection of the pool, enforced by the server
-     * ({@code statement_timeout}, sent when a connection opens; {@code DB_STATEMENT_TIMEOUT}); zero for none.
-     * A statement that runs longer fails with QUERY_CANCELED. It is shorter than the socket timeout so that the
-     * server cancels a slow statement cleanly before the socket gives up; and being server-side, it needs no
-     * cancel request from the client, which a silent network would hold up. Override it per transaction with
-     * {@code SET LOCAL statement_timeout}. Defaults to 30 s, or to half the socket timeout when that is shorter.
+     * ({@code DB_STATEMENT_TIMEOUT}); zero, the default, for none. pgkeeper sets no statement timeout of its own:
+     * migrations and batch jobs may run as long as they need, and nothing is added to the connection's startup
+     * packet, which connection poolers such as PgBouncer may refuse. The server's own setting (for example
+     * {@code ALTER ROLE app SET statement_timeout = '30s'}) applies unchanged.
+     *
+     * <p>When set, it is sent as {@code -c statement_timeout=<ms>} in the startup parameter {@code options} of
+     * every connection (unless the URL's own {@code options} set a statement timeout), and a statement that runs
+     * longer fails with {@link ErrorCode#QUERY_CANCELED}. Being server-side, it needs no cancel request from the
+     * client, which a silent network would hold up; it must be shorter than the socket timeout, so that the
+     * server cancels a slow statement cleanly before the socket gives up. Override it per transaction with
+     * {@code SET LOCAL statement_timeout}. PgBouncer refuses the {@code options} parameter unless it is listed
+     * in its {@code ignore_startup_parameters} (which drops the setting); behind such a pooler, set the timeout
+     * on the role instead.
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -309,11 +312,14 @@ public final class DatabaseConfig {
         return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
     }
 
-
+    /**
+     * Configurations are equal when every setting is, the URL compared as given: two configurations that
+     * differ only in the password are different, although their {@link #toString()}s are the same.
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof DatabaseConfig c
-                && url.equals(c.url) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
+                && urlWithPassword.equals(c.urlWithPassword) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
                 && poolSize == c.poolSize && poolMinIdle == c.poolMinIdle
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
                 && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
@@ -323,14 +329,14 @@ public final class DatabaseConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(url, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
+        return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
                 statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
     }
 
-    /** All settings, with the URL sanitized. */
+    /** All settings, with the URL as {@link #url()} shows it: never the password. */
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + sanitizedUrl + ", name=" + name + ", maxRetries=" + maxRetries
+        return "DatabaseConfig[url=" + maskedUrl + ", name=" + name + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay.toMillis() + "ms, poolSize=" + poolSize
                 + ", poolMinIdle=" + poolMinIdle + ", connectionTimeout=" + connectionTimeout.toMillis()
                 + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis()
@@ -348,7 +354,6 @@ public final class DatabaseConfig {
         static final int DEFAULT_MIN_IDLE = 2;
         static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(2_000);
         static final long MAX_TOTAL_BACKOFF_MILLIS = 3_600_000;
-        static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
         private String url;
         private int maxRetries = 5;
@@ -411,7 +416,10 @@ public final class DatabaseConfig {
             return this;
         }
 
-        /** See {@link DatabaseConfig#statementTimeout()}; default 30 s, or half the socket timeout when shorter. */
+        /**
+         * See {@link DatabaseConfig#statementTimeout()}; default none. {@link Duration#ZERO} means none, and so
+         * does {@code null}.
+         */
         public Builder statementTimeout(Duration statementTimeout) {
             this.statementTimeout = statementTimeout;
             return this;

@@ -1,8 +1,8 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConnectionUrl;
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
-import dev.pgkeeper.internal.UrlSanitizer;
+import dev.pgkeeper.internal.url.ConnectionUrl;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.SecretMasker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,13 +75,14 @@ public final class DatabaseUrls {
      * parameters in any letter case, in URLs of any scheme, in URLs too broken to parse (for example with an
      * unencoded {@code '@'} or {@code '/'} in the password) and in libpq keyword/value strings
      * ({@code host=db password='s3cret'}). When unsure where a password ends, it masks more rather than less.
-     * An empty password stays empty. Sanitizing the result again changes nothing.
+     * An empty password stays empty. Sanitizing the result again changes nothing. pgkeeper applies the same
+     * rules to every message, troubleshooting step and configuration error it writes.
      *
      * @param url any text; may be {@code null}
      * @return the text with every password replaced by {@code ****}; {@code ""} for {@code null}
      */
     public static String sanitizeUrl(String url) {
-        return UrlSanitizer.sanitize(url);
+        return url == null ? "" : SecretMasker.mask(url);
     }
 
     private static List<String> productionWarnings(ConnectionUrl url) {

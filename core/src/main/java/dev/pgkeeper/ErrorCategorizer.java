@@ -1,8 +1,8 @@
 package dev.pgkeeper;
 
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.DriverSettings;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 
 /**
  * Turns any exception from JDBC, HikariCP, pgjdbc, MyBatis or the JDK into a {@link DatabaseError} with
@@ -17,8 +17,9 @@ import dev.pgkeeper.internal.ErrorClassifier;
  *       {@link java.sql.SQLException#getNextException() next exceptions}, cycle-safe, up to 32 levels.</li>
  *   <li>Exception types and SQLStates decide, never the order in which they appear: from most to least
  *       specific, a DNS failure ({@code UnknownHostException}), a TLS failure ({@code SSLException},
- *       certificate errors, pgjdbc's "server does not support SSL"), a SQLState that names the problem
- *       ({@code 28P01}/{@code 28000} authentication, {@code 3D000} missing database, {@code 40001},
+ *       certificate errors, pgjdbc's "server does not support SSL"), a startup parameter refused by a
+ *       pooler ({@code 08P01} "unsupported startup parameter": {@link ErrorCode#CONFIGURATION_ERROR}), a
+ *       SQLState that names the problem ({@code 28P01}/{@code 28000} authentication, {@code 3D000} missing database, {@code 40001},
  *       {@code 40P01}, {@code 57014}, {@code 25006}, class {@code 23} constraints, {@code 53300},
  *       {@code 42501}, class {@code 42} and {@code 3F000} schema, class {@code 22} data), a network failure
  *       (class {@code 08}, {@code 57P01}–{@code 57P03}, socket exceptions), and last HikariCP's "Connection

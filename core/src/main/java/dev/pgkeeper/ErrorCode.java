@@ -9,7 +9,11 @@ package dev.pgkeeper;
  * the user) and pgkeeper's own usage errors.
  */
 public enum ErrorCode {
-    /** The server could not be reached or the connection broke: refused, timed out, reset, server shutting down or starting (SQLState 08xxx, 57P01–57P03). */
+    /**
+     * The server could not be reached or the connection broke: refused, timed out, reset, server shutting down
+     * or starting (SQLState 08xxx, 57P01–57P03), except a refused startup parameter, which is a
+     * {@link #CONFIGURATION_ERROR}.
+     */
     NETWORK_ERROR(ErrorKind.TEMPORARY),
     /** No connection was free within the connection timeout, or the server has no connection slots left (53300). */
     POOL_EXHAUSTED(ErrorKind.TEMPORARY),
@@ -49,7 +53,11 @@ public enum ErrorCode {
     /** The role lacks a privilege on the object (42501). */
     PERMISSION_DENIED(ErrorKind.PERMANENT),
 
-    /** pgkeeper's configuration is invalid; the message lists every problem. */
+    /**
+     * The configuration is wrong: pgkeeper's own (the message lists every problem), or a startup parameter
+     * that the server or a connection pooler refuses (SQLState 08P01 "unsupported startup parameter", as
+     * PgBouncer sends it; the steps name the parameter and the fixes).
+     */
     CONFIGURATION_ERROR(ErrorKind.PERMANENT),
     /** pgkeeper was used before {@code initializeConnection()} or after {@code disconnect()}. */
     NOT_INITIALIZED(ErrorKind.PERMANENT);

@@ -56,7 +56,7 @@ class ConnectionManagerIT {
         assertThat(status.lastErrorCode()).isNull();
         assertThat(status.retryCount()).isZero();
         assertThat(status.reconnectScheduled()).isFalse();
-        assertThat(status.url()).isEqualTo(manager.config().sanitizedUrl());
+        assertThat(status.url()).isEqualTo(manager.config().url());
         assertThat(selectOne(manager.dataSource())).isEqualTo(1);
     }
 

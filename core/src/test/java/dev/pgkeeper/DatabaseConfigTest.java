@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DatabaseConfigTest {
 
@@ -25,7 +27,7 @@ class DatabaseConfigTest {
         assertThat(c.reconnectInterval()).isEqualTo(Duration.ofMillis(30_000));
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofMillis(5_000));
         assertThat(c.socketTimeout()).isEqualTo(Duration.ofMillis(60_000));
-        assertThat(c.statementTimeout()).isEqualTo(Duration.ofMillis(30_000));
+        assertThat(c.statementTimeout()).as("no statement timeout unless asked for").isZero();
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(20));
         assertThat(c.name()).isEqualTo("default");
@@ -176,7 +178,34 @@ class DatabaseConfigTest {
 
         assertThat(c.toString()).contains("db.example.com", "orders", "poolSize=10")
                 .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
-        assertThat(c.sanitizedUrl()).doesNotContain("s3cr");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "postgresql://app:s3cr%40t-pw@db.example.com:5432/orders",
+            "postgres://app:s3cr%40t-pw@db.example.com/orders?sslmode=require",
+            "jdbc:postgresql://db.example.com:5432/orders?user=app&password=s3cr%40t-pw",
+            "postgresql://app@db.example.com/orders?password=s3cr%40t-pw&sslpassword=s3cr%40t-pw"})
+    void urlNeverShowsThePasswordButUrlWithPasswordDoes(String url) {
+        DatabaseConfig c = DatabaseConfig.builder().url(url).build();
+
+        assertThat(c.url()).startsWith("postgresql://").contains("db.example.com", "orders")
+                .doesNotContain("s3cr@t-pw").doesNotContain("s3cr%40t-pw");
+        assertThat(c.urlWithPassword()).isEqualTo(url);
+        assertThat(c.toString()).contains("url=" + c.url()).doesNotContain("s3cr");
+        assertThat(c.toBuilder().build().urlWithPassword()).as("toBuilder keeps the password").isEqualTo(url);
+    }
+
+    @Test
+    void configurationsThatDifferOnlyInThePasswordAreNotEqual() {
+        DatabaseConfig one = DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build();
+        DatabaseConfig other = DatabaseConfig.builder().url("postgresql://app:other-pw@db/orders").build();
+
+        assertThat(one).isNotEqualTo(other);
+        assertThat(one.url()).isEqualTo(other.url()).isEqualTo("postgresql://app@db:5432/orders");
+        assertThat(one.toString()).isEqualTo(other.toString());
+        assertThat(one).isEqualTo(DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build())
+                .hasSameHashCodeAs(DatabaseConfig.builder().url("postgresql://app:first-pw@db/orders").build());
     }
 
     @Test
@@ -185,8 +214,22 @@ class DatabaseConfigTest {
                 .socketTimeout(Duration.ofSeconds(60)).build())
                 .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): 60000 ms is not shorter than the socket timeout");
         assertThat(DatabaseConfig.builder().url(URL).statementTimeout(Duration.ZERO).build().statementTimeout()).isZero();
-        assertThat(DatabaseConfig.builder().url(URL).socketTimeout(Duration.ofSeconds(30)).build().statementTimeout())
-                .as("the default follows a short socket timeout").isEqualTo(Duration.ofSeconds(15));
+        assertThat(DatabaseConfig.builder().url(URL).socketTimeout(Duration.ofSeconds(5)).build().statementTimeout())
+                .as("no default that a short socket timeout would contradict").isZero();
+    }
+
+    @Test
+    void aStatementTimeoutIsOptIn() {
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "")).statementTimeout())
+                .as("empty counts as unset").isZero();
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "0")).statementTimeout())
+                .isZero();
+        assertThat(DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_STATEMENT_TIMEOUT", "15000"))
+                .statementTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(DatabaseConfig.builder().url(URL).statementTimeout(null).build().statementTimeout()).isZero();
+        DatabaseConfig set = DatabaseConfig.builder().url(URL).statementTimeout(Duration.ofSeconds(5)).build();
+        assertThat(set.toBuilder().build().statementTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(set.toBuilder().build()).isEqualTo(set);
     }
 
     @Test

@@ -4,8 +4,8 @@ import static java.time.Duration.ofSeconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -219,6 +219,89 @@ class ErrorCategorizerTest {
                     "28000"));
 
             assertThat(error.code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        }
+    }
+
+    @Nested
+    class RefusedStartupParameter {
+
+        @Test
+        void pgBouncerRefusingOptionsIsAPermanentConfigurationErrorNotANetworkError() {
+            var error = ErrorClassifier.classify(hikariTimeout(serverError("FATAL", "08P01",
+                    "unsupported startup parameter: options")), ORDERS);
+
+            assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(error.kind()).isEqualTo(ErrorKind.PERMANENT);
+            assertThat(error.sqlState()).isEqualTo("08P01");
+            assertThat(error.getMessage()).startsWith("The connection pooler or server at db1.internal:5433 "
+                    + "(database orders) refused the startup parameter options: ")
+                    .contains("FATAL: unsupported startup parameter: options");
+            assertThat(error.troubleshootingSteps()).hasSizeBetween(3, 5);
+            assertThat(error.troubleshootingSteps().get(0)).contains("DB_STATEMENT_TIMEOUT",
+                    "ALTER ROLE app SET statement_timeout");
+            assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step)
+                    .contains("DATABASE_URL", "options=..."));
+            assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step)
+                    .contains("ignore_startup_parameters = extra_float_digits,options", "db1.internal"));
+        }
+
+        @Test
+        void aSettingRefusedInsideOptionsIsNamed() {
+            var error = categorize(serverError("FATAL", "08P01",
+                    "unsupported startup parameter in options: search_path"));
+
+            assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(error.getMessage()).contains("refused the startup parameter options (setting search_path)");
+            assertThat(error.troubleshootingSteps().get(0)).as("the URL comes first: pgkeeper never sends search_path")
+                    .contains("options=...");
+            assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step).contains("DB_STATEMENT_TIMEOUT"))
+                    .anySatisfy(step -> assertThat(step).contains("add search_path (or options",
+                            "ignore_startup_parameters = extra_float_digits,search_path"));
+        }
+
+        @Test
+        void anotherParameterIsNamedWithoutTheStatementTimeoutStep() {
+            var error = categorize(serverError("FATAL", "08P01", "Unsupported startup parameter: extra_float_digits"));
+
+            assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(error.getMessage()).contains("refused the startup parameter extra_float_digits");
+            assertThat(error.troubleshootingSteps()).noneSatisfy(step -> assertThat(step).contains("DB_STATEMENT_TIMEOUT"))
+                    .anySatisfy(step -> assertThat(step).contains("DATABASE_URL sets extra_float_digits"))
+                    .anySatisfy(step -> assertThat(step).contains("ignore_startup_parameters = extra_float_digits "));
+        }
+
+        @Test
+        void optionsWithoutMinusCIsRefusedOptions() {
+            var error = categorize(serverError("FATAL", "08P01",
+                    "unsupported options startup parameter: only '-c config=val' is allowed"));
+
+            assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(error.troubleshootingSteps().get(0)).contains("DB_STATEMENT_TIMEOUT");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"invalid frontend message type 0", "unexpected EOF on client connection",
+                "server conn crashed?", "query_wait_timeout"})
+        void otherProtocolViolationsStayNetworkErrors(String message) {
+            var error = categorize(serverError("FATAL", "08P01", message));
+
+            assertThat(error.code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        }
+
+        @Test
+        void pgjdbcsOwnProtocolViolationStaysANetworkError() {
+            var error = categorize(new PSQLException("Protocol error.  Session setup failed.", PSQLState.PROTOCOL_VIOLATION));
+
+            assertThat(error.code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        }
+
+        @Test
+        void theMessageAloneDecidesNothingTheSqlStateComesFirst() {
+            var withOtherState = categorize(serverError("FATAL", "XX000", "unsupported startup parameter: options"));
+            var withoutState = categorize(new IllegalStateException("unsupported startup parameter: options"));
+
+            assertThat(withOtherState.code()).isEqualTo(ErrorCode.UNKNOWN_ERROR);
+            assertThat(withoutState.code()).isEqualTo(ErrorCode.UNKNOWN_ERROR);
         }
     }
 
@@ -532,8 +615,7 @@ class ErrorCategorizerTest {
     class StepsAndKinds {
 
         @ParameterizedTest
-        @EnumSource(value = ErrorCode.class, mode = EnumSource.Mode.EXCLUDE,
-                names = {"CONFIGURATION_ERROR", "NOT_INITIALIZED"})
+        @EnumSource(value = ErrorCode.class, mode = EnumSource.Mode.EXCLUDE, names = "NOT_INITIALIZED")
         void everyCategoryHasTheRightKindAndAtLeastTwoSteps(ErrorCode code) {
             var error = categorize(SAMPLES.get(code).get());
 
@@ -720,7 +802,9 @@ class ErrorCategorizerTest {
             Map.entry(ErrorCode.NOT_NULL_VIOLATION, () -> serverError("ERROR", "23502", "not-null constraint")),
             Map.entry(ErrorCode.CONSTRAINT_VIOLATION, () -> serverError("ERROR", "23P01", "exclusion constraint")),
             Map.entry(ErrorCode.DATA_ERROR, () -> serverError("ERROR", "22P02", "invalid input syntax")),
-            Map.entry(ErrorCode.PERMISSION_DENIED, () -> serverError("ERROR", "42501", "permission denied"))));
+            Map.entry(ErrorCode.PERMISSION_DENIED, () -> serverError("ERROR", "42501", "permission denied")),
+            Map.entry(ErrorCode.CONFIGURATION_ERROR, () -> serverError("FATAL", "08P01",
+                    "unsupported startup parameter: options"))));
 
     /** The design's table, checked here independently of {@link ErrorCode#kind()}. */
     private static final Map<ErrorCode, ErrorKind> EXPECTED_KIND = Map.of(

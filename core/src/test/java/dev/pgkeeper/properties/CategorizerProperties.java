@@ -6,8 +6,8 @@ import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCategorizer;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.ErrorKind;
-import dev.pgkeeper.internal.ConnectionTarget;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -37,7 +37,9 @@ import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Properties of the categorizer over generated exception chains. Property 4 of the design: network
- * errors are temporary and come with steps, however deeply they are wrapped and whatever their messages say.
+ * errors are temporary and come with steps, however deeply they are wrapped and whatever their messages say;
+ * but a startup parameter refused by a pooler (08P01 "unsupported startup parameter") is a permanent
+ * configuration error whose steps name the parameter.
  */
 class CategorizerProperties {
 
@@ -92,6 +94,28 @@ class CategorizerProperties {
         Assume.that(!everythingSaidBy(leak.categorize("PLACEHOLDER")).contains(password));
 
         assertThat(everythingSaidBy(leak.categorize(password))).doesNotContain(password);
+    }
+
+    @Property(tries = 500)
+    void refusedStartupParametersArePermanentConfigurationErrorsThatNameTheParameter(
+            @ForAll("refusedStartupParameters") Refusal refusal, @ForAll("targets") ConnectionTarget target) {
+        DatabaseError error = ErrorClassifier.classify(refusal.error(), target);
+
+        assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+        assertThat(error.kind()).isEqualTo(ErrorKind.PERMANENT);
+        assertThat(error.sqlState()).isEqualTo("08P01");
+        assertThat(error.getCause()).isSameAs(refusal.error());
+        assertThat(error.getMessage()).contains(refusal.parameter());
+        assertThat(error.troubleshootingSteps()).hasSizeBetween(2, 5)
+                .allSatisfy(step -> assertThat(step).isNotBlank().doesNotContain("null"))
+                .anySatisfy(step -> assertThat(step).contains("ignore_startup_parameters", refusal.named()));
+        if (refusal.parameter().equals("options")) {
+            assertThat(error.troubleshootingSteps()).anySatisfy(step -> assertThat(step).contains("DB_STATEMENT_TIMEOUT"))
+                    .anySatisfy(step -> assertThat(step).contains("DATABASE_URL", "options="));
+        } else {
+            assertThat(error.troubleshootingSteps()).noneSatisfy(step -> assertThat(step).contains("DB_STATEMENT_TIMEOUT"))
+                    .anySatisfy(step -> assertThat(step).contains("DATABASE_URL sets " + refusal.parameter()));
+        }
     }
 
     private static String everythingSaidBy(DatabaseError error) {
@@ -181,6 +205,64 @@ class CategorizerProperties {
         Arbitrary<String> class08 = Arbitraries.strings().withCharRange('0', '9').withCharRange('A', 'Z')
                 .ofLength(3).map(tail -> "08" + tail).filter(state -> !state.equals("08004"));
         return Arbitraries.oneOf(class08, Arbitraries.of("57P01", "57P02", "57P03"));
+    }
+
+    // ---------------------------------------------------------------- refused startup parameters
+
+    /**
+     * A connection refused because of a startup parameter, as PgBouncer refuses it, wrapped some way.
+     *
+     * @param error     the outermost throwable
+     * @param parameter the startup parameter refused
+     * @param named     the name the ignore_startup_parameters step must carry (the setting inside options, if named)
+     */
+    record Refusal(Throwable error, String parameter, String named) {
+        @Override
+        public String toString() {
+            return parameter + "/" + named + " " + new Case(error, ErrorCode.CONFIGURATION_ERROR);
+        }
+    }
+
+    @Provide
+    Arbitrary<Refusal> refusedStartupParameters() {
+        Arbitrary<String> names = Arbitraries.oneOf(
+                Arbitraries.of("options", "extra_float_digits", "search_path", "statement_timeout", "jit",
+                        "pg_stat_statements.track"),
+                Arbitraries.strings().withCharRange('a', 'z').withChars('_').ofMinLength(1).ofMaxLength(20)
+                        .filter(name -> !name.contains("null")));
+        return Combinators.combine(names, Arbitraries.of(RefusalForm.class), Arbitraries.of("FATAL", "ERROR"),
+                        Arbitraries.of(true, false), wrappers())
+                .as((name, form, severity, pooled, wrappers) -> {
+                    Throwable server = serverError(severity, "08P01", form.message(name));
+                    Throwable error = wrapAll(pooled ? hikariTimeout(server) : server, wrappers);
+                    return switch (form) {
+                        case PARAMETER, OLD_PARAMETER -> new Refusal(error, name, name);
+                        case SETTING_IN_OPTIONS -> new Refusal(error, "options", name);
+                        case MALFORMED_OPTIONS -> new Refusal(error, "options", "options");
+                    };
+                });
+    }
+
+    /** The messages PgBouncer refuses a startup parameter with. */
+    enum RefusalForm {
+        /** PgBouncer 1.18 and later. */
+        PARAMETER("unsupported startup parameter: %s"),
+        /** Older releases. */
+        OLD_PARAMETER("Unsupported startup parameter: %s"),
+        /** A setting inside options that PgBouncer (1.20 and later) does not know. */
+        SETTING_IN_OPTIONS("unsupported startup parameter in options: %s"),
+        /** Options that are not all -c name=value. */
+        MALFORMED_OPTIONS("unsupported options startup parameter: only '-c config=val' is allowed");
+
+        private final String template;
+
+        RefusalForm(String template) {
+            this.template = template;
+        }
+
+        String message(String name) {
+            return template.contains("%s") ? template.replace("%s", name) : template;
+        }
     }
 
     // ---------------------------------------------------------------- any chain

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.pgkeeper.DatabaseUrls;
 import dev.pgkeeper.ValidationResult;
-import dev.pgkeeper.internal.ConnectionUrl;
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.ConnectionUrl;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;

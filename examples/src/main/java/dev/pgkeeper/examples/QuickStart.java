@@ -56,7 +56,7 @@ public final class QuickStart {
     private static int run(DatabaseConfig config) throws Exception {
         ConnectionManager manager = ConnectionManager.create(config);
         try {
-            System.out.println("Connecting to " + config.sanitizedUrl());
+            System.out.println("Connecting to " + config.url());
             ConnectionResult connected = manager.initializeConnection();
             if (!connected.success()) {
                 print("Cannot connect", connected.error());

@@ -3,7 +3,7 @@ package dev.pgkeeper.internal.lifecycle;
 import dev.pgkeeper.ConnectionPhase;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import dev.pgkeeper.internal.ConnectionTarget;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.pool.ConnectionFailureObserver;
 import dev.pgkeeper.internal.pool.ManagedPool;
 import java.sql.Connection;

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.PoolStats;
-import dev.pgkeeper.internal.DriverSettings;
+import dev.pgkeeper.internal.config.DriverSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

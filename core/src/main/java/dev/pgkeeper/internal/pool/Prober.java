@@ -1,8 +1,8 @@
 package dev.pgkeeper.internal.pool;
 
 import dev.pgkeeper.DatabaseError;
-import dev.pgkeeper.internal.DriverSettings;
-import dev.pgkeeper.internal.ErrorClassifier;
+import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

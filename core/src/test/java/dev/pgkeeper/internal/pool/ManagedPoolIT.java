@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pgkeeper.DatabaseConfig;
-import dev.pgkeeper.internal.DriverSettings;
+import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.testing.PostgresExtension;
 import dev.pgkeeper.testing.TestDatabase;
 import java.sql.Connection;

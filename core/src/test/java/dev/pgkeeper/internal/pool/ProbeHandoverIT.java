@@ -3,7 +3,7 @@ package dev.pgkeeper.internal.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.DatabaseConfig;
-import dev.pgkeeper.internal.DriverSettings;
+import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.testing.Await;
 import dev.pgkeeper.testing.PostgresExtension;
 import dev.pgkeeper.testing.TestDatabase;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,9 +30,6 @@ public record ConnectionUrl(Form form, List<HostPort> hosts, String database, St
 
     /** The port used when a host has none: PostgreSQL's default, 5432. */
     public static final int DEFAULT_PORT = 5432;
-
-    /** What secret values are replaced with wherever a URL is shown. */
-    public static final String MASK = "****";
 
     /** The syntax a URL was written in. */
     public enum Form {
@@ -152,7 +149,7 @@ public record ConnectionUrl(Form form, List<HostPort> hosts, String database, St
     /**
      * The URL for display, in libpq form whatever form it was written in:
      * {@code postgresql://user@h1:5432,h2:5432/db?sslmode=require}. The password is left out entirely and
-     * secret parameter values (such as {@code sslpassword}) are shown as {@value #MASK}.
+     * secret parameter values (such as {@code sslpassword}) are shown as {@value SecretMasker#MASK}, by the same rule {@link SecretMasker} uses.
      */
     public String sanitized() {
         StringBuilder url = new StringBuilder("postgresql://");
@@ -181,10 +178,11 @@ public record ConnectionUrl(Form form, List<HostPort> hosts, String database, St
     @Override
     public String toString() {
         return "ConnectionUrl[form=" + form + ", url=" + sanitized()
-                + ", password=" + (password == null ? "none" : MASK) + "]";
+                + ", password=" + (password == null ? "none" : SecretMasker.MASK) + "]";
     }
 
     private static String displayValue(Map.Entry<String, String> parameter) {
-        return ConnectionParameters.isSecret(parameter.getKey()) ? MASK : PercentEncoding.encode(parameter.getValue());
+        return SecretMasker.isSecretName(parameter.getKey())
+                ? SecretMasker.MASK : PercentEncoding.encode(parameter.getValue());
     }
 }

@@ -1,6 +1,8 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.internal.errors.ConnectionTarget;
+import dev.pgkeeper.internal.url.ConnectionUrl;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
@@ -14,9 +16,10 @@ import java.util.Properties;
  * <p>Timeouts are derived from the configuration so that no connection attempt and no read blocks
  * forever: {@code connectTimeout} and {@code loginTimeout} from the connection timeout (pgjdbc ignores
  * the login timeout HikariCP sets through {@code DriverManager}), {@code socketTimeout} from
- * {@code DB_SOCKET_TIMEOUT}, {@code cancelSignalTimeout} from {@code DB_PROBE_TIMEOUT}; and the server's
- * {@code statement_timeout} from {@code DB_STATEMENT_TIMEOUT}, in the startup {@code options}. Parameters
- * written in the URL itself win over these derived values.
+ * {@code DB_SOCKET_TIMEOUT}, {@code cancelSignalTimeout} from {@code DB_PROBE_TIMEOUT}. Only when
+ * {@code DB_STATEMENT_TIMEOUT} is set is the server's {@code statement_timeout} added to the startup parameter
+ * {@code options}; otherwise pgkeeper adds no {@code options} at all, because connection poolers such as
+ * PgBouncer refuse it. Parameters written in the URL itself win over these derived values.
  *
  * <p>Immutable and thread-safe; the property sets handed out are fresh copies.
  */
@@ -56,9 +59,9 @@ public final class DriverSettings {
      *                                  {@link DatabaseConfig}, which validates it)
      */
     public static DriverSettings of(DatabaseConfig config) {
-        ConnectionUrl url = ConnectionUrl.parse(config.url()).url();
+        ConnectionUrl url = ConnectionUrl.parse(config.urlWithPassword()).url();
         if (url == null) {
-            throw new IllegalArgumentException("invalid URL in configuration " + config.sanitizedUrl());
+            throw new IllegalArgumentException("invalid URL in configuration " + config.url());
         }
         return new DriverSettings(url, config);
     }
@@ -93,7 +96,8 @@ public final class DriverSettings {
 
     /**
      * Properties for pooled connections: user, password, timeouts derived from the configuration, TCP
-     * keepalive and the application name, with the URL's own parameters taking precedence.
+     * keepalive, the application name and, when one is configured, the statement timeout, with the URL's own
+     * parameters taking precedence.
      */
     public Properties poolProperties() {
         Properties p = new Properties();
@@ -143,7 +147,8 @@ public final class DriverSettings {
 
     /**
      * Adds {@code -c statement_timeout=...} to the startup options, so the server enforces it on every
-     * connection, unless the URL's own options set a statement timeout already.
+     * connection, unless the URL's own options set a statement timeout already. Adds nothing when no statement
+     * timeout is configured (zero, the default).
      */
     private void withStatementTimeout(Properties p) {
         if (statementTimeout.isZero()) {

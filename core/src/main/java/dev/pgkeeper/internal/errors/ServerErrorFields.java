@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import java.sql.SQLException;
 import java.util.ArrayDeque;

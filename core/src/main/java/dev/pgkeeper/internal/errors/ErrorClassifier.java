@@ -1,7 +1,8 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import static dev.pgkeeper.ErrorCode.AUTH_FAILED;
 import static dev.pgkeeper.ErrorCode.CHECK_VIOLATION;
+import static dev.pgkeeper.ErrorCode.CONFIGURATION_ERROR;
 import static dev.pgkeeper.ErrorCode.CONSTRAINT_VIOLATION;
 import static dev.pgkeeper.ErrorCode.DATABASE_NOT_FOUND;
 import static dev.pgkeeper.ErrorCode.DATA_ERROR;
@@ -22,7 +23,8 @@ import static dev.pgkeeper.ErrorCode.UNKNOWN_ERROR;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import dev.pgkeeper.internal.ThrowableChain.Link;
+import dev.pgkeeper.internal.errors.ThrowableChain.Link;
+import dev.pgkeeper.internal.url.SecretMasker;
 import java.io.EOFException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -63,9 +65,10 @@ import org.postgresql.util.ServerErrorMessage;
  *       the rules do not know is still the server's precise answer.</li>
  *   <li>Otherwise the result is {@link ErrorCode#UNKNOWN_ERROR}.</li>
  * </ol>
- * Three type rules need a message to recognise their exception, and say so where they are defined:
- * HikariCP's pool timeout, pgjdbc's {@code 08004} that rejects SSL/GSS encryption (the same SQLState is
- * used for authentication negotiation), and pgjdbc's {@code 08006} for a failed host name verification.
+ * Four rules need a message to recognise their exception, and say so where they are defined: HikariCP's
+ * pool timeout, pgjdbc's {@code 08004} that rejects SSL/GSS encryption (the same SQLState is used for
+ * authentication negotiation), pgjdbc's {@code 08006} for a failed host name verification, and the
+ * {@code 08P01} with which PgBouncer refuses a startup parameter (see {@link RejectedStartupParameter}).
  *
  * <h2>What the error says</h2>
  * The message is a pgkeeper sentence naming the target, then the most specific underlying message: that
@@ -115,6 +118,11 @@ public final class ErrorClassifier {
             Rule.when(SSL_ERROR, t -> hasSqlState(t, "08004") && messageFinds(t, ENCRYPTION_WORD)
                     && !messageFinds(t, CHANNEL_BINDING)),
             Rule.when(SSL_ERROR, t -> hasSqlState(t, "08006") && messageFinds(t, HOSTNAME_VERIFIER)),
+
+            // A server or pooler refusing a startup parameter: 08P01 (protocol violation), told by its message
+            // from the other protocol violations, which stay network errors below. Ranked above the class-08
+            // network rule because nothing changes until someone changes a setting: retrying is pointless.
+            Rule.when(CONFIGURATION_ERROR, t -> RejectedStartupParameter.of(t).isPresent()),
 
             // SQLStates that name the problem precisely. 08004 here is what is left after the SSL rule above.
             Rule.onSqlState(AUTH_FAILED, "28P01", "28000", "08004"),
@@ -214,6 +222,13 @@ public final class ErrorClassifier {
         String sqlState = Optional.ofNullable(sqlStateOf(verdict.decisive()))
                 .orElseGet(() -> firstSqlState(chain));
         ServerErrorFields fields = ServerErrorFields.of(serverErrorMessage(chain, sqlState));
+        Optional<RejectedStartupParameter> rejected = verdict.code() == CONFIGURATION_ERROR
+                ? RejectedStartupParameter.of(verdict.decisive()) : Optional.empty();
+        if (rejected.isPresent()) {
+            return build(verdict.code(), TroubleshootingGuide.headline(rejected.get(), target),
+                    describe(verdict.evidence()), TroubleshootingGuide.steps(rejected.get(), target),
+                    target, sqlState, fields, error);
+        }
         return build(verdict.code(), target, describe(verdict.evidence()), sqlState, fields, error);
     }
 
@@ -260,11 +275,17 @@ public final class ErrorClassifier {
 
     private static DatabaseError build(ErrorCode code, ConnectionTarget target, String detail, String sqlState,
                                        ServerErrorFields fields, Throwable cause) {
-        String message = TroubleshootingGuide.headline(code, target) + ": " + detail;
-        List<String> steps = TroubleshootingGuide.steps(code, target, sqlState, fields).stream()
-                .map(SecretMasker::mask)
-                .toList();
-        return new DatabaseError(code, SecretMasker.mask(message), steps, context(target, sqlState, fields), cause);
+        return build(code, TroubleshootingGuide.headline(code, target), detail,
+                TroubleshootingGuide.steps(code, target, sqlState, fields), target, sqlState, fields, cause);
+    }
+
+    private static DatabaseError build(ErrorCode code, String headline, String detail, List<String> steps,
+                                       ConnectionTarget target, String sqlState, ServerErrorFields fields,
+                                       Throwable cause) {
+        String message = headline + ": " + detail;
+        List<String> maskedSteps = steps.stream().map(SecretMasker::mask).toList();
+        return new DatabaseError(code, SecretMasker.mask(message), maskedSteps, context(target, sqlState, fields),
+                cause);
     }
 
     private static Map<String, String> context(ConnectionTarget target, String sqlState, ServerErrorFields fields) {

@@ -1,7 +1,9 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.internal.url.ConnectionUrl;
+import dev.pgkeeper.internal.url.SecretMasker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,7 +163,7 @@ public final class ConfigProblems {
      * could not be parsed (a URL pasted into the wrong variable).
      */
     private String mask(String text) {
-        String masked = SecretMasker.mask(UrlSanitizer.sanitize(text));
-        return secret == null ? masked : masked.replace(secret, ConnectionUrl.MASK);
+        String masked = SecretMasker.mask(text);
+        return secret == null ? masked : masked.replace(secret, SecretMasker.MASK);
     }
 }

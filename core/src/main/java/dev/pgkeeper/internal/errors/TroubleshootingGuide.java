@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 import dev.pgkeeper.ErrorCode;
 import java.util.ArrayList;
@@ -194,6 +194,50 @@ final class TroubleshootingGuide {
                     "Do not use the client after disconnect(); call reconnect() instead.");
             case UNKNOWN_ERROR -> unknownSteps(at, sqlState);
         };
+    }
+
+    /**
+     * The headline for a refused startup parameter, for example {@code "The connection pooler or server at
+     * db1:6432 (database orders) refused the startup parameter options"}.
+     */
+    static String headline(RejectedStartupParameter rejected, ConnectionTarget target) {
+        return "The connection pooler or server at " + Place.of(target).where() + " refused "
+                + (rejected.parameter() == null ? "" : "the startup parameter ") + rejected.describe();
+    }
+
+    /**
+     * Steps for a refused startup parameter, most likely fix first: for {@code options}, which pgkeeper sends
+     * only for {@code DB_STATEMENT_TIMEOUT}, unsetting that; removing the parameter from the URL; letting
+     * PgBouncer ignore it; or bypassing the pooler.
+     */
+    static List<String> steps(RejectedStartupParameter rejected, ConnectionTarget target) {
+        Place at = Place.of(target);
+        String parameter = rejected.parameter() == null ? "<parameter>" : rejected.parameter();
+        List<String> steps = new ArrayList<>();
+        if (rejected.isOptions()) {
+            String statementTimeout = "If DB_STATEMENT_TIMEOUT (builder statementTimeout) is set, unset it or set it "
+                    + "to 0: pgkeeper sends it in the startup parameter options (-c statement_timeout=...). Put the "
+                    + "limit on the role instead: ALTER ROLE " + at.userIdentifier() + " SET statement_timeout = '30s';";
+            String url = "If DATABASE_URL has an options=... parameter, remove it and set those settings on the role "
+                    + "or the database instead (ALTER ROLE ... SET ..., ALTER DATABASE ... SET ...).";
+            boolean fromStatementTimeout = rejected.setting() == null || rejected.setting().equals("statement_timeout");
+            steps.add(fromStatementTimeout ? statementTimeout : url);
+            steps.add(fromStatementTimeout ? url : statementTimeout);
+        } else {
+            steps.add("If DATABASE_URL sets " + parameter + ", or a pgjdbc property that sends it (currentSchema "
+                    + "is sent as search_path), remove it and set the value on the role instead (ALTER ROLE "
+                    + at.userIdentifier() + " SET ...).");
+        }
+        String ignored = rejected.setting() != null ? rejected.setting() : parameter;
+        String list = ignored.equals("extra_float_digits") ? ignored : "extra_float_digits," + ignored;
+        steps.add("Or let PgBouncer on " + at.hostNamesOrDefault() + " drop it: add " + ignored
+                + (rejected.setting() != null ? " (or options, to drop every setting in it)" : "")
+                + " to ignore_startup_parameters in pgbouncer.ini, e.g. ignore_startup_parameters = " + list
+                + " (pgjdbc always sends extra_float_digits), and reload PgBouncer (RELOAD; on its admin "
+                + "console); the server's own settings then apply.");
+        steps.add("Or point DATABASE_URL at PostgreSQL itself instead of the pooler; the server accepts "
+                + rejected.describe() + " if it knows the setting.");
+        return List.copyOf(steps);
     }
 
     private static List<String> unknownSteps(Place at, String sqlState) {

@@ -1,4 +1,4 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.errors;
 
 /**
  * Where a manager connects, for error messages and troubleshooting steps. Never holds a password.

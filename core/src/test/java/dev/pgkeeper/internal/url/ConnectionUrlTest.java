@@ -1,11 +1,11 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.pgkeeper.internal.ConnectionUrl.Form;
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
-import dev.pgkeeper.internal.ConnectionUrl.ParseResult;
+import dev.pgkeeper.internal.url.ConnectionUrl.Form;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.ConnectionUrl.ParseResult;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;

@@ -1,18 +1,17 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
-import dev.pgkeeper.internal.ConnectionUrl.Form;
+import dev.pgkeeper.internal.url.ConnectionUrl.Form;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * What pgkeeper knows about the parameters in a database URL's query string: which values are valid,
- * which libpq parameters are ignored, how the rest become pgjdbc connection properties, and which
- * carry secrets.
+ * which libpq parameters are ignored, and how the rest become pgjdbc connection properties. Which carry
+ * secrets is {@link SecretMasker#isSecretName}'s to say.
  *
  * <p>Stateless and thread-safe.
  */
@@ -111,15 +110,6 @@ final class ConnectionParameters {
             parameters.forEach((name, value) -> translateLibpq(name, value, properties));
         }
         return Collections.unmodifiableMap(properties);
-    }
-
-    /**
-     * {@code true} for parameters whose values must never be shown: any name containing "password"
-     * or "secret" in any case, such as {@code sslpassword}, {@code PASSWORD} or {@code oauth_client_secret}.
-     */
-    static boolean isSecret(String name) {
-        String lowerCase = name.toLowerCase(Locale.ROOT);
-        return lowerCase.contains("password") || lowerCase.contains("secret");
     }
 
     private static void translateLibpq(String name, String value, Map<String, String> properties) {

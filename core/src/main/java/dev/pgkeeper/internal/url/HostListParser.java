@@ -1,6 +1,6 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import java.net.IDN;
 import java.util.ArrayList;
 import java.util.Arrays;

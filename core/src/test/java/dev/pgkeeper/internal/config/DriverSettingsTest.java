@@ -1,9 +1,8 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.DatabaseConfig;
-import dev.pgkeeper.internal.pool.ConnectionFailureObserver;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -78,24 +77,24 @@ class DriverSettingsTest {
     }
 
     @Test
-    void connectionFailureStatesAreClass08AndServerShutdown() {
-        assertThat(ConnectionFailureObserver.isConnectionFailure("08006")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("08001")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57P01")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57P03")).isTrue();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("23505")).isFalse();
-        assertThat(ConnectionFailureObserver.isConnectionFailure("57014")).isFalse();
-        assertThat(ConnectionFailureObserver.isConnectionFailure(null)).isFalse();
+    void byDefaultThereIsNoStatementTimeoutAndNoOptionsParameter() {
+        DriverSettings plain = settings("postgresql://app@db/orders", DatabaseConfig.builder());
+        DriverSettings ownOptions = settings("postgresql://app@db/orders?options=-c%20search_path%3Dapp",
+                DatabaseConfig.builder());
+
+        assertThat(plain.poolProperties()).doesNotContainKey("options");
+        assertThat(plain.probeProperties(Duration.ofSeconds(1))).doesNotContainKey("options");
+        assertThat(ownOptions.poolProperties().getProperty("options")).isEqualTo("-c search_path=app");
     }
 
     @Test
-    void theStatementTimeoutTravelsInTheStartupOptions() {
+    void aConfiguredStatementTimeoutTravelsInTheStartupOptions() {
         Properties p = settings("postgresql://app@db/orders?options=-c%20search_path%3Dapp", DatabaseConfig.builder()
                 .statementTimeout(Duration.ofMillis(1500))).poolProperties();
         Properties none = settings("postgresql://app@db/orders", DatabaseConfig.builder()
                 .statementTimeout(Duration.ZERO)).poolProperties();
         Properties own = settings("postgresql://app@db/orders?options=-c%20statement_timeout%3D5s",
-                DatabaseConfig.builder()).poolProperties();
+                DatabaseConfig.builder().statementTimeout(Duration.ofMillis(1500))).poolProperties();
 
         assertThat(p.getProperty("options")).isEqualTo("-c search_path=app -c statement_timeout=1500");
         assertThat(none).doesNotContainKey("options");

@@ -1,8 +1,8 @@
-package dev.pgkeeper.internal;
+package dev.pgkeeper.internal.url;
 
-import dev.pgkeeper.internal.ConnectionUrl.Form;
-import dev.pgkeeper.internal.ConnectionUrl.HostPort;
-import dev.pgkeeper.internal.ConnectionUrl.ParseResult;
+import dev.pgkeeper.internal.url.ConnectionUrl.Form;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.url.ConnectionUrl.ParseResult;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
