@@ -158,23 +158,23 @@ public final class Benchmarks {
 
     /**
      * Where pgkeeper's cost over plain MyBatis comes from, by subtraction, side by side: the select through
-     * pgkeeper's repository; the same with the server-side statement timeout off; plain MyBatis on pgkeeper's
-     * DataSource (pgkeeper's pool and driver settings, MyBatis used directly); plain MyBatis on plain HikariCP;
-     * and plain MyBatis on HikariCP given pgkeeper's socket and statement timeouts by hand.
+     * pgkeeper's repository; the same with a server-side statement timeout of 30 s (off by default); plain
+     * MyBatis on pgkeeper's DataSource (pgkeeper's pool and driver settings, MyBatis used directly); plain
+     * MyBatis on plain HikariCP; and plain MyBatis on HikariCP given pgkeeper's socket timeout by hand.
      */
     private void overhead(int threads) throws Exception {
-        ConnectionManager noTimeout = ConnectionManager.create(Contenders.pgkeeperConfig(server)
-                .name("bench-no-statement-timeout").statementTimeout(Duration.ZERO).build());
-        noTimeout.initializeConnection();
+        ConnectionManager withTimeout = ConnectionManager.create(Contenders.pgkeeperConfig(server)
+                .name("bench-statement-timeout").statementTimeout(Duration.ofSeconds(30)).build());
+        withTimeout.initializeConnection();
         try {
             AccountRepository bare = new AccountRepository(MyBatisClient.builder()
-                    .connectionManager(noTimeout).addMapper(AccountMapper.class).build());
+                    .connectionManager(withTimeout).addMapper(AccountMapper.class).build());
             SqlSessionFactory onPgkeeper = Contenders.plainMyBatis(contenders.manager.dataSource());
             HikariDataSource carefulPool = Contenders.plainPoolWithPgkeeperTimeouts(server);
             SqlSessionFactory careful = Contenders.plainMyBatis(carefulPool);
             Map<String, Contender> all = new LinkedHashMap<>();
             all.put("pgkeeper", load(threads, false, r -> contenders.repository.balance(account(r))));
-            all.put("pgkeeper-no-statement-timeout", load(threads, false, r -> bare.balance(account(r))));
+            all.put("pgkeeper-statement-timeout", load(threads, false, r -> bare.balance(account(r))));
             all.put("mybatis-on-pgkeeper-datasource", load(threads, false, r -> {
                 try (SqlSession session = onPgkeeper.openSession(true)) {
                     session.getMapper(AccountMapper.class).balance(account(r));
@@ -193,7 +193,7 @@ public final class Benchmarks {
             String name = "overhead_select_" + threads + "t";
             Map<String, List<Measurement>> results = alternate(name, all);
             double ours = median(results.get("pgkeeper"));
-            String[] others = {"pgkeeper-no-statement-timeout", "mybatis-on-pgkeeper-datasource", "mybatis",
+            String[] others = {"pgkeeper-statement-timeout", "mybatis-on-pgkeeper-datasource", "mybatis",
                     "mybatis-same-timeouts"};
             for (String other : others) {
                 report(name, "pgkeeper", other, ours, median(results.get(other)), "ops/s");
@@ -201,7 +201,7 @@ public final class Benchmarks {
             cpu(name, results, others);
             carefulPool.close();
         } finally {
-            noTimeout.disconnect();
+            withTimeout.disconnect();
         }
     }
 

@@ -65,14 +65,13 @@ final class Contenders implements AutoCloseable {
     }
 
     /**
-     * Plain HikariCP given the driver settings pgkeeper applies by default (socket timeout, server-side
-     * statement timeout, TCP keepalive): what a careful user would configure by hand.
+     * Plain HikariCP given the driver settings pgkeeper applies by default (socket timeout, TCP keepalive):
+     * what a careful user would configure by hand.
      */
     static HikariDataSource plainPoolWithPgkeeperTimeouts(PostgresServer server) {
         HikariConfig config = plainConfig(server);
         config.setPoolName("plain-hikari-timeouts");
         config.addDataSourceProperty("socketTimeout", "60");
-        config.addDataSourceProperty("options", "-c statement_timeout=30000");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         return new HikariDataSource(config);
     }

@@ -183,8 +183,8 @@ public final class MyBatisClient {
 
     /**
      * Collects mappers and settings for a {@link MyBatisClient}. Defaults a PostgreSQL user expects are on:
-     * {@code mapUnderscoreToCamelCase}, and the manager's {@code DB_STATEMENT_TIMEOUT}, which the server
-     * enforces on every connection. Not thread-safe.
+     * {@code mapUnderscoreToCamelCase}. No statement timeout is set on the MyBatis side; the manager's
+     * {@code DB_STATEMENT_TIMEOUT}, when set, is enforced by the server on every connection. Not thread-safe.
      */
     public static final class Builder {
         private ConnectionManager manager;
@@ -240,7 +240,7 @@ public final class MyBatisClient {
             Configuration configuration = new Configuration(new Environment("pgkeeper-" + m.config().name(),
                     new AbortAwareTransactionFactory(), new DeferredDataSource(m)));
             configuration.setMapUnderscoreToCamelCase(true);
-            // No defaultStatementTimeout: pgkeeper has the server enforce DB_STATEMENT_TIMEOUT on every
+            // No defaultStatementTimeout: when DB_STATEMENT_TIMEOUT is set the server enforces it on every
             // connection, which needs no client-side cancel request (a silent network would hold that up).
             customizers.forEach(c -> c.accept(configuration));
             try {
