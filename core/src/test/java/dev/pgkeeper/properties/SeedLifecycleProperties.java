@@ -150,7 +150,8 @@ class SeedLifecycleProperties {
             long backAt = System.nanoTime();
             proxy.mode(TcpProxy.Mode.FORWARD);
 
-            Await.until("connected by the loop alone", Duration.ofSeconds(10), manager::isConnected);
+            Await.until("connected by the loop alone, and the event delivered", Duration.ofSeconds(10),
+                    () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.CONNECTED));
 
             // The loop's turns start an interval apart (fixed delay); each one's event is stamped when its probe
             // ends, and a probe of a refusing port takes a few milliseconds, so consecutive events are an
