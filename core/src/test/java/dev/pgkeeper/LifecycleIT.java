@@ -179,16 +179,20 @@ class LifecycleIT {
     }
 
     /**
-     * FAILED keeps the periodic loop trying, so a password that gets fixed is picked up; round one's status
-     * said no reconnect was scheduled meanwhile.
+     * FAILED keeps the periodic loop trying, so a login that gets fixed is picked up; round one's status said
+     * no reconnect was scheduled meanwhile. The role is missing at first (a permanent failure on any server,
+     * including one that trusts every local login), then created.
      */
     @Test
     void aPermanentFailureKeepsTheLoopTryingUntilTheCauseIsFixed() throws Exception {
-        String role = "lifecycle_fixed_later";
-        TestDatabase right = TestPostgres.server().createLoginRole(role, "right-Pa55", db.database());
-        TestDatabase wrong = right.as(role, "wrong-Pa55");
-        dev.pgkeeper.testing.PasswordGuard.register("wrong-Pa55");
-        try (ConnectionManager manager = ConnectionManager.create(TestConfigs.forUrl(wrong.url())
+        String role = "lifecycle_created_later";
+        String password = "later-Pa55";
+        dev.pgkeeper.testing.PasswordGuard.register(password);
+        try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+            s.execute("DROP ROLE IF EXISTS " + role);
+        }
+        TestDatabase later = db.as(role, password);
+        try (ConnectionManager manager = ConnectionManager.create(TestConfigs.forUrl(later.url())
                 .reconnectInterval(Duration.ofMillis(200)).build())) {
             ConnectionResult result = manager.initializeConnection();
 
@@ -199,11 +203,17 @@ class LifecycleIT {
             assertThat(status.phase()).isEqualTo(ConnectionPhase.FAILED);
             assertThat(status.reconnectScheduled()).as("the loop goes on trying while FAILED").isTrue();
 
-            TestPostgres.server().createLoginRole(role, "wrong-Pa55", db.database()); // someone fixes it
+            TestPostgres.server().createLoginRole(role, password, db.database()); // someone fixes it
 
-            Await.until("the loop connects once the password is right", Duration.ofSeconds(10), manager::isConnected);
+            Await.until("the loop connects once the role exists", Duration.ofSeconds(10), manager::isConnected);
             assertThat(manager.getConnectionStatus().reconnectScheduled()).isFalse();
             assertThat(Jdbc.selectOne(manager.dataSource())).isEqualTo(1);
+        } finally {
+            try (Connection admin = db.connect(); Statement s = admin.createStatement()) {
+                s.execute("DROP OWNED BY " + role + "; DROP ROLE IF EXISTS " + role);
+            } catch (SQLException e) {
+                // the role never got created: nothing to drop
+            }
         }
     }
 

@@ -127,7 +127,10 @@ class ManagerProperties {
     enum Failure {
         /** Nothing listens on the port: temporary. */
         REFUSED(ErrorCode.NETWORK_ERROR),
-        /** The role exists but the password is wrong: permanent. */
+        /**
+         * The role exists but the password is wrong: permanent. A server given by TEST_DATABASE_URL may trust
+         * every local login (CI's does), so there the role does not exist instead, which fails the same way.
+         */
         WRONG_PASSWORD(ErrorCode.AUTH_FAILED),
         /** The server is there but the database is not: permanent. */
         MISSING_DATABASE(ErrorCode.DATABASE_NOT_FOUND);
@@ -141,7 +144,9 @@ class ManagerProperties {
         String url() {
             return switch (this) {
                 case REFUSED -> "postgresql://postgres@127.0.0.1:" + PrivateServer.freePort() + "/postgres";
-                case WRONG_PASSWORD -> login.as(login.user(), WRONG_PASSWORD_TEXT).url();
+                case WRONG_PASSWORD -> TestPostgres.isExternal()
+                        ? login.as("pgk_props_no_such_role", WRONG_PASSWORD_TEXT).url()
+                        : login.as(login.user(), WRONG_PASSWORD_TEXT).url();
                 case MISSING_DATABASE -> new TestDatabase(db.host(), db.port(), "no_such_database_p2", db.user(),
                         db.password()).url();
             };

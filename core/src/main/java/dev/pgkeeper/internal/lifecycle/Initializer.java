@@ -129,7 +129,7 @@ public final class Initializer {
         if (s.phase() == ConnectionPhase.CONNECTED) {
             return CompletableFuture.completedFuture(s);
         }
-        return watcher.probe(session, config.connectionTimeout(), Watcher.Request.PLAIN).thenCompose(outcome -> {
+        return watcher.probe(session, config.connectionTimeout(), Probe.Request.PLAIN).thenCompose(outcome -> {
             if (!outcome.answered()) {
                 return CompletableFuture.failedFuture(outcome.error());
             }

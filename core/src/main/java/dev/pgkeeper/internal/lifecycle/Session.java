@@ -25,7 +25,7 @@ public final class Session {
     private final SessionThreads threads;
     private final PoolRetirement retirement;
     /** The probe in flight, or the last one; see {@link Watcher}. */
-    final AtomicReference<Watcher.Probe> probe = new AtomicReference<>();
+    final AtomicReference<Probe> probe = new AtomicReference<>();
     /** When a call last started a probe ({@link System#nanoTime()}); see {@link Watcher}. */
     final AtomicLong lastCallerProbe = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
     /** Whether the periodic loop was started; see {@link Watcher#startLoop}. */

@@ -81,59 +81,12 @@ public final class Watcher {
         }
     }
 
-    /** What the requests that share a probe asked of it; settled when the probe's outcome is applied. */
-    static final class Probe {
-        final Session session;
-        final long startedAt = System.nanoTime();
-        final CompletableFuture<Outcome> done = new CompletableFuture<>();
-        private boolean sealed;
-        private boolean failureSeen;
-        private boolean replacePool;
-        private boolean handOver;
-        private boolean fromLoop;
-
-        Probe(Session session) {
-            this.session = session;
-        }
-
-        /** Adds a request to this probe, unless its outcome is being applied already. */
-        synchronized boolean join(Request r) {
-            if (sealed) {
-                return false;
-            }
-            failureSeen |= r.failureSeen;
-            replacePool |= r.replacePool;
-            handOver |= r.handOver;
-            fromLoop |= r.fromLoop;
-            return true;
-        }
-
-        /** Stops accepting requests; returns them all. */
-        synchronized Request seal() {
-            sealed = true;
-            return new Request(failureSeen, replacePool, handOver, fromLoop);
-        }
-    }
-
-    /**
-     * What a request wants.
-     *
-     * @param failureSeen a pooled connection failed at the connection level: a failed probe confirms the loss
-     * @param replacePool install a new pool even when connected ({@code reconnect()})
-     * @param handOver    a call waits to borrow: hand the probe's connection to a new pool even if it keeps no
-     *                    idle connections
-     * @param fromLoop    the periodic tick asked: announce a failure as RETRYING
-     */
-    record Request(boolean failureSeen, boolean replacePool, boolean handOver, boolean fromLoop) {
-        static final Request PLAIN = new Request(false, false, false, false);
-    }
-
     /**
      * Starts a probe bounded by {@code bound} on the session's probe thread, or joins the one in flight.
      *
      * @return completes once the outcome has been applied; never exceptionally
      */
-    CompletableFuture<Outcome> probe(Session session, Duration bound, Request request) {
+    CompletableFuture<Outcome> probe(Session session, Duration bound, Probe.Request request) {
         while (true) {
             Probe current = session.probe.get();
             if (current != null && !current.done.isDone() && current.join(request)) {
@@ -178,7 +131,7 @@ public final class Watcher {
 
     /** Runs a liveness probe now and returns once its outcome has been applied; for tests. */
     public void verifyNow(Session session) {
-        probe(session, config.probeTimeout(), Request.PLAIN).join();
+        probe(session, config.probeTimeout(), Probe.Request.PLAIN).join();
     }
 
     /** Runs the checks of the periodic loop: liveness while connected, a reconnect attempt while down. */
@@ -188,9 +141,9 @@ public final class Watcher {
             return;
         }
         if (s.phase() == ConnectionPhase.CONNECTED) {
-            probe(session, config.probeTimeout(), Request.PLAIN);
+            probe(session, config.probeTimeout(), Probe.Request.PLAIN);
         } else if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
-            probe(session, config.connectionTimeout(), new Request(false, false, false, true));
+            probe(session, config.connectionTimeout(), new Probe.Request(false, false, false, true));
         }
     }
 
@@ -201,7 +154,7 @@ public final class Watcher {
     public void suspect(long generation) {
         ConnectionState s = machine.current();
         if (s.phase() == ConnectionPhase.CONNECTED && s.generation() == generation) {
-            probe(s.session(), config.probeTimeout(), new Request(true, false, false, false));
+            probe(s.session(), config.probeTimeout(), new Probe.Request(true, false, false, false));
         }
     }
 
@@ -219,7 +172,7 @@ public final class Watcher {
         Probe current = session.probe.get();
         CompletableFuture<Outcome> done;
         long startedAt;
-        Request request = new Request(false, false, true, false);
+        Probe.Request request = new Probe.Request(false, false, true, false);
         if (current != null && !current.done.isDone() && current.join(request)) {
             done = current.done;
             startedAt = current.startedAt;
@@ -254,7 +207,7 @@ public final class Watcher {
      */
     public DatabaseError replacePool(Session session, Duration bound) {
         long before = machine.current().generation();
-        CompletableFuture<Outcome> done = probe(session, bound, new Request(false, true, false, false));
+        CompletableFuture<Outcome> done = probe(session, bound, new Probe.Request(false, true, false, false));
         try {
             Outcome outcome = done.get(bound.toMillis() + POOL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
             if (!outcome.answered()) {
@@ -282,7 +235,7 @@ public final class Watcher {
         } catch (DatabaseError e) {
             error = e;
         }
-        Request request = p.seal();
+        Probe.Request request = p.seal();
         try {
             if (result != null) {
                 answered(p.session, result, request);
@@ -296,7 +249,7 @@ public final class Watcher {
         }
     }
 
-    private void answered(Session session, ProbeResult result, Request request) {
+    private void answered(Session session, ProbeResult result, Probe.Request request) {
         loginNanos = result.latencyNanos();
         boolean handedOver = false;
         try {
@@ -352,7 +305,7 @@ public final class Watcher {
         }
     }
 
-    private void failed(Session session, DatabaseError error, Request request) {
+    private void failed(Session session, DatabaseError error, Probe.Request request) {
         ConnectionState s = machine.current();
         if (s.session() != session) {
             return;
@@ -372,7 +325,7 @@ public final class Watcher {
      * connection did, the pool gets the last word, so one slow login does not turn a working (or merely busy)
      * pool into an outage. Any other failure (a refused login, for example) keeps the pool.
      */
-    private void failedWhileConnected(ConnectionState s, DatabaseError error, Request request) {
+    private void failedWhileConnected(ConnectionState s, DatabaseError error, Probe.Request request) {
         boolean unreachable = error.code() == ErrorCode.NETWORK_ERROR || error.code() == ErrorCode.DNS_ERROR;
         if (!unreachable) {
             LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), error.getMessage(), error.code());
@@ -398,7 +351,7 @@ public final class Watcher {
      * password is not tried at the rate calls arrive). A phase change is always announced; a failure that
      * changes nothing only when the periodic loop made the attempt.
      */
-    private void failedWhileDown(Session session, DatabaseError error, Request request) {
+    private void failedWhileDown(Session session, DatabaseError error, Probe.Request request) {
         Transition t = machine.apply(
                 now -> now.session() == session && (now.phase() == ConnectionPhase.RECONNECTING
                         || now.phase() == ConnectionPhase.FAILED) ? now.down(error).attemptFailed(error) : null,

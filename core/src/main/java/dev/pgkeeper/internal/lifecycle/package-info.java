@@ -17,28 +17,27 @@
  *
  * <h2>States and transitions</h2>
  * <pre>
- *                   initializeConnection()
- *  NOT_INITIALIZED ─────────────────────────┐
- *  DISCONNECTED ────────────────────────────┤
- *                                           v
- *                                      CONNECTING ──(attempt failed, retry scheduled: RETRYING)──┐
- *                                           │  ^─────────────────────────────────────────────────┘
- *              (probe answered: CONNECTED)  │  (retries used up: RETRYING to RECONNECTING,
- *                     ┌─────────────────────┤   or permanent failure: FAILED)
- *                     v                     v
- *   ┌─────────────> CONNECTED ──(probe unanswered after a connection failed: CONNECTION_LOST)──> RECONNECTING
- *   │ (reconnect(): CONNECTED)   ^                                                              │  ^     │
- *   └────────────────────────────┤<──────────────(probe answered: CONNECTED)─────────────────────┘  │     │
- *                                │                                  (loop attempt failed: RETRYING) │     │
- *                                │                                                                  │     v
- *                                └─────────────(loop attempt answered: CONNECTED)────────────── FAILED (permanent
- *                                                                                                error: FAILED)
- *  any state but NOT_INITIALIZED and DISCONNECTED ──disconnect(): DISCONNECTED──> DISCONNECTED
+ *  from                  what happens                                 event             to
+ *  NOT_INITIALIZED,      initializeConnection()                       (none)            CONNECTING
+ *    DISCONNECTED
+ *  CONNECTING            a probe answered                             CONNECTED         CONNECTED
+ *  CONNECTING            attempt failed, a retry is scheduled         RETRYING          CONNECTING
+ *  CONNECTING            retries used up on a temporary failure       RETRYING          RECONNECTING
+ *  CONNECTING            permanent failure                            FAILED            FAILED
+ *  CONNECTED             reconnect() installed a new pool             CONNECTED         CONNECTED
+ *  CONNECTED             the same server answered, restarted          SERVER_RESTARTED  CONNECTED
+ *  CONNECTED             no answer after a failure on the pool        CONNECTION_LOST   RECONNECTING
+ *  RECONNECTING          a probe answered                             CONNECTED         CONNECTED
+ *  RECONNECTING          the loop's attempt failed (temporary)        RETRYING          RECONNECTING
+ *  RECONNECTING          a probe failed permanently                   FAILED            FAILED
+ *  FAILED                the loop's attempt answered                  CONNECTED         CONNECTED
+ *  FAILED                the loop's attempt failed permanently        RETRYING          FAILED
+ *  FAILED                the loop's attempt failed temporarily        RETRYING          RECONNECTING
+ *  RECONNECTING, FAILED  initializeConnection() starts a new schedule (none)            CONNECTING
+ *  any but the two idle  disconnect()                                 DISCONNECTED      DISCONNECTED
  * </pre>
- * Also: a new {@code initializeConnection()} moves RECONNECTING or FAILED back to CONNECTING without an event;
- * a temporary failure of the loop's attempt moves FAILED to RECONNECTING (RETRYING). A restart of the server
- * while CONNECTED keeps the phase and the pool, and drops the pool's connections.
- * The events a listener receives, one per transition, always follow these arrows; a session's last event is
- * DISCONNECTED, and nothing of that session follows it.
+ * A listener's events always follow this table (a transition without an event is skipped over), a
+ * session's last event is DISCONNECTED, and nothing of that session follows it; {@code LifecycleProperties}
+ * checks this on random interleavings.
  */
 package dev.pgkeeper.internal.lifecycle;

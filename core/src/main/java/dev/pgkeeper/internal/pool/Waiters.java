@@ -69,7 +69,7 @@ final class Waiters {
         // Checked after adding, while releaseAll() sets the flag before walking the set: either this thread
         // sees the flag, or the release sees this ticket.
         if (released) {
-            waiting.remove(t);
+            t.leave(); // the release may have seen the ticket already: take back the interrupt it sent
             return null;
         }
         return t;

@@ -38,6 +38,11 @@ class WaitersProperties {
                 entered.countDown();
                 if (ticket == null) {
                     refused.incrementAndGet();
+                    // A release racing this entry may have interrupted the thread: it must be taken back.
+                    LockSupport.parkNanos(200_000);
+                    if (Thread.currentThread().isInterrupted()) {
+                        strayInterrupts.incrementAndGet();
+                    }
                     return;
                 }
                 try {
