@@ -1,0 +1,21 @@
+/**
+ * pgkeeper's MyBatis integration: {@link dev.pgkeeper.mybatis.MyBatisClient} and mapper-backed repositories.
+ * Only {@code dev.pgkeeper.mybatis} is exported; {@code dev.pgkeeper.mybatis.internal} stays inside the
+ * module.
+ */
+module dev.pgkeeper.mybatis {
+    // The API takes and returns pgkeeper types (ConnectionManager, DatabaseError) ...
+    requires transitive dev.pgkeeper.core;
+    // ... and MyBatis types (SqlSessionFactory, Configuration, BatchResult, TransactionIsolationLevel).
+    // MyBatis 3.5 publishes no module descriptor: an automatic module named in its manifest.
+    requires transitive org.mybatis;
+
+    requires dev.failsafe.core;
+    // AbortAwareTransactionFactory asks pgjdbc (an automatic module) for the transaction state.
+    requires org.postgresql.jdbc;
+
+    // No "opens": MyBatis instantiates nothing of this module by name. The transaction factory and the
+    // DataSource are created here and called through MyBatis's and JDBC's interfaces; the mapper proxies
+    // are JDK proxies of the application's own mapper interfaces.
+    exports dev.pgkeeper.mybatis;
+}
