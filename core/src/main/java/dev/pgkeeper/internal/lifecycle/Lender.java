@@ -60,11 +60,14 @@ public final class Lender implements ManagedDataSource.ConnectionSource {
                     } catch (ManagedPool.ReleasedException e) {
                         continue; // the state moved on while we waited: look again
                     } catch (SQLException e) {
-                        // A connection-level failure, or no connection in time (all of them may hang on a
-                        // silent network): either way the watcher asks the server.
-                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())
-                                || e instanceof SQLTransientConnectionException) {
+                        // A connection-level failure: the watcher asks the server, and an unanswered probe
+                        // means the connection is lost. No connection in time (all of them may hang on a
+                        // silent network, or merely be busy): the watcher asks too, and lets the pool's own
+                        // progress decide what an unanswered probe means.
+                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
                             watcher.suspect(s.generation());
+                        } else if (e instanceof SQLTransientConnectionException) {
+                            watcher.check(s.generation());
                         }
                         throw e;
                     }

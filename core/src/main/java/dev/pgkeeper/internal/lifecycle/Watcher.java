@@ -149,12 +149,25 @@ public final class Watcher {
 
     /**
      * A pooled connection of pool {@code generation} failed at the connection level, or the pool could not
-     * open one. Called on application and HikariCP threads, possibly many at once: it only requests a probe.
+     * open one: a probe that goes unanswered confirms the loss. Called on application and HikariCP threads,
+     * possibly many at once: it only requests a probe.
      */
     public void suspect(long generation) {
+        request(generation, new Probe.Request(true, false, false, false));
+    }
+
+    /**
+     * A call got no connection from pool {@code generation} in time: a liveness probe now, whose failure counts
+     * only if the pool shows no progress either. Cheap; called on application threads.
+     */
+    public void check(long generation) {
+        request(generation, Probe.Request.PLAIN);
+    }
+
+    private void request(long generation, Probe.Request request) {
         ConnectionState s = machine.current();
         if (s.phase() == ConnectionPhase.CONNECTED && s.generation() == generation) {
-            probe(s.session(), config.probeTimeout(), new Probe.Request(true, false, false, false));
+            probe(s.session(), config.probeTimeout(), request);
         }
     }
 
@@ -240,7 +253,7 @@ public final class Watcher {
             if (result != null) {
                 answered(p.session, result, request);
             } else {
-                failed(p.session, error, request);
+                failed(p.session, error, request, p.startedAt);
             }
         } catch (RuntimeException e) {
             LOG.error("Unexpected failure while acting on a probe of {}", target.hosts(), e);
@@ -305,13 +318,13 @@ public final class Watcher {
         }
     }
 
-    private void failed(Session session, DatabaseError error, Probe.Request request) {
+    private void failed(Session session, DatabaseError error, Probe.Request request, long startedAt) {
         ConnectionState s = machine.current();
         if (s.session() != session) {
             return;
         }
         if (s.phase() == ConnectionPhase.CONNECTED) {
-            failedWhileConnected(s, error, request);
+            failedWhileConnected(s, error, request, startedAt);
         } else if (s.phase() == ConnectionPhase.CONNECTING) {
             // The retry schedule decides what a failed first connection means.
             machine.applyQuietly(now -> now.is(session, ConnectionPhase.CONNECTING) ? now.attemptFailed(error) : null);
@@ -325,13 +338,13 @@ public final class Watcher {
      * connection did, the pool gets the last word, so one slow login does not turn a working (or merely busy)
      * pool into an outage. Any other failure (a refused login, for example) keeps the pool.
      */
-    private void failedWhileConnected(ConnectionState s, DatabaseError error, Probe.Request request) {
+    private void failedWhileConnected(ConnectionState s, DatabaseError error, Probe.Request request, long startedAt) {
         boolean unreachable = error.code() == ErrorCode.NETWORK_ERROR || error.code() == ErrorCode.DNS_ERROR;
         if (!unreachable) {
             LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), error.getMessage(), error.code());
             return;
         }
-        if (!request.failureSeen() && poolMayStillServe(s.pool())) {
+        if (!request.failureSeen() && poolMayStillServe(s.pool(), startedAt)) {
             LOG.warn("Liveness probe of {} failed but the pool may still serve; kept: {} [{}]", target.hosts(),
                     error.getMessage(), error.code());
             return;
@@ -373,12 +386,17 @@ public final class Watcher {
     }
 
     /**
-     * Whether the pool gives evidence against an outage: a pooled connection that validates, or all its
-     * connections busy while nobody else waits for one (inconclusive, so the pool is kept). A dead connection,
-     * none to be had from an idle pool, or callers waiting in vain while every connection is busy (they may all
-     * hang on a silent network) confirm the failed probe.
+     * Whether the pool gives evidence against an outage: it lent a connection since the probe started (its
+     * connections come back, so the network carries its traffic, if slowly: a login over a slow link can
+     * outlast the probe), a pooled connection that validates, or all its connections busy while nobody else
+     * waits for one (inconclusive, so the pool is kept). A dead connection, none to be had from an idle pool,
+     * or callers waiting in vain while every connection is busy and none came back (they may all hang on a
+     * silent network) confirm the failed probe.
      */
-    private boolean poolMayStillServe(ManagedPool pool) {
+    private boolean poolMayStillServe(ManagedPool pool, long probeStartedAt) {
+        if (pool.lentSince(probeStartedAt)) {
+            return true;
+        }
         long timeout = Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis())
                 + ManagedPool.validationTimeoutMillis(config);
         try (Connection c = pool.borrow(timeout)) {

@@ -41,6 +41,8 @@ public final class ManagedPool {
     private final long validationTimeoutMillis;
     private final WarmConnection first;
     private final Waiters waiters = new Waiters();
+    /** When a connection was last lent ({@link System#nanoTime()}): evidence that the pool makes progress. */
+    private volatile long lastLentAt = System.nanoTime();
 
     private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first) {
         this.pool = pool;
@@ -135,7 +137,16 @@ public final class ManagedPool {
         if (failure != null) {
             throw failure;
         }
+        lastLentAt = System.nanoTime();
         return c;
+    }
+
+    /**
+     * Whether a connection was lent at or after {@code nanoTime}: connections come back and go out again, so
+     * the network carries the pool's traffic, however slowly.
+     */
+    public boolean lentSince(long nanoTime) {
+        return lastLentAt - nanoTime >= 0;
     }
 
     /** The pool's numbers now. */
