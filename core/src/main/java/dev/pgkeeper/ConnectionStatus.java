@@ -11,8 +11,9 @@ import java.time.Instant;
  * @param lastErrorCode      code of the last failure, or {@code null} after a success
  * @param lastErrorMessage   sanitized message of the last failure, or {@code null} after a success
  * @param retryCount         failed connection attempts since the last success
- * @param reconnectScheduled {@code true} while the reconnect loop is trying to connect (RECONNECTING or
- *                           FAILED); while connected the same loop only probes liveness
+ * @param reconnectScheduled {@code true} while the manager is trying to connect by itself: CONNECTING (the
+ *                           retry schedule of {@code initializeConnection()}), RECONNECTING or FAILED (the
+ *                           reconnect loop); while connected the same loop only probes liveness
  * @param pool               the pool's numbers right now
  * @param url                the database URL in libpq form without its password
  */
