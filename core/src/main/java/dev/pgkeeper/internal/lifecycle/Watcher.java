@@ -5,6 +5,7 @@ import dev.pgkeeper.ConnectionPhase;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
+import dev.pgkeeper.PoolStats;
 import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.internal.lifecycle.StateMachine.EventDetails;
@@ -396,6 +397,10 @@ public final class Watcher {
     private boolean poolMayStillServe(ManagedPool pool, long probeStartedAt) {
         if (pool.lentSince(probeStartedAt)) {
             return true;
+        }
+        PoolStats stats = pool.stats();
+        if (stats.waiting() > 0 && stats.active() >= stats.max()) {
+            return false; // callers already wait in vain for a pool that lent nothing: no need to queue behind them
         }
         long timeout = Math.min(POOL_CHECK_MILLIS, config.probeTimeout().toMillis())
                 + ManagedPool.validationTimeoutMillis(config);
