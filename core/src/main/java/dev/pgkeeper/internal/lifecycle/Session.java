@@ -28,6 +28,8 @@ public final class Session {
     final AtomicReference<Probe> probe = new AtomicReference<>();
     /** When a call last started a probe ({@link System#nanoTime()}); see {@link Watcher}. */
     final AtomicLong lastCallerProbe = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
+    /** When a pool timeout last asked for a probe ({@link System#nanoTime()}); see {@link Watcher#check}. */
+    final AtomicLong lastPoolCheck = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
     /** Whether the periodic loop was started; see {@link Watcher#startLoop}. */
     final AtomicBoolean loopStarted = new AtomicBoolean();
     /** The retry schedule of {@code initializeConnection()} under way, or the last one; see {@link Initializer}. */

@@ -159,10 +159,20 @@ public final class Watcher {
 
     /**
      * A call got no connection from pool {@code generation} in time: a liveness probe now, whose failure counts
-     * only if the pool shows no progress either. Cheap; called on application threads.
+     * only if the pool shows no progress either. At most one such probe per {@code DB_PROBE_TIMEOUT}, so an
+     * exhausted pool (often a busy server) does not add a login per timed-out call. Cheap; called on
+     * application threads.
      */
     public void check(long generation) {
-        request(generation, Probe.Request.PLAIN);
+        ConnectionState s = machine.current();
+        if (s.phase() != ConnectionPhase.CONNECTED) {
+            return;
+        }
+        long now = System.nanoTime();
+        long last = s.session().lastPoolCheck.get();
+        if (now - last >= config.probeTimeout().toNanos() && s.session().lastPoolCheck.compareAndSet(last, now)) {
+            request(generation, Probe.Request.PLAIN);
+        }
     }
 
     private void request(long generation, Probe.Request request) {
