@@ -18,6 +18,10 @@ public final class DatabaseError extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The {@link #context()} key that marks an outcome unknown; see {@link #isOutcomeUnknown()}. */
+    public static final String OUTCOME = "outcome";
+    private static final String UNKNOWN = "unknown";
+
     /** The category. */
     private final ErrorCode code;
     /** Steps to find and fix the cause. */
@@ -78,6 +82,40 @@ public final class DatabaseError extends RuntimeException {
      */
     public Map<String, String> context() {
         return context;
+    }
+
+    /**
+     * Whether the failed work may have taken effect all the same: the connection broke while a commit, or a
+     * write in autocommit, was on its way to the server or back, so the server may have committed it and the
+     * answer was lost. Such a failure is not "not committed": check (for example by a client-generated key)
+     * before doing the work again. {@code false} means the work did not take effect, or pgkeeper cannot tell
+     * (plain JDBC code on {@code dataSource()}; pgkeeper-mybatis marks its commits and autocommit writes).
+     */
+    public boolean isOutcomeUnknown() {
+        return UNKNOWN.equals(context.get(OUTCOME));
+    }
+
+    /**
+     * This error marked as {@linkplain #isOutcomeUnknown() outcome unknown}: the same code, steps, context
+     * (plus {@code outcome=unknown}) and cause, with a message that says so. For integrations that know a
+     * commit or an autocommit write was in flight.
+     *
+     * @return a new error; this one if it is marked already
+     */
+    public DatabaseError withOutcomeUnknown() {
+        if (isOutcomeUnknown()) {
+            return this;
+        }
+        Map<String, String> marked = new LinkedHashMap<>(context);
+        marked.put(OUTCOME, UNKNOWN);
+        List<String> steps = new java.util.ArrayList<>();
+        steps.add("The connection broke while the work was being committed: it may have been committed. Check "
+                + "before doing it again (a client-generated key makes that easy)");
+        steps.addAll(troubleshootingSteps);
+        DatabaseError error = new DatabaseError(code, getMessage() + " (outcome unknown: it may have been committed)",
+                steps, marked, getCause());
+        error.setStackTrace(getStackTrace());
+        return error;
     }
 
     /** The SQLState reported by the server or driver, or {@code null} when there is none. */

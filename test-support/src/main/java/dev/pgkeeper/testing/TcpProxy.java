@@ -36,7 +36,12 @@ public final class TcpProxy implements AutoCloseable {
         /** Accept connections and read bytes, but never forward or answer anything. */
         BLACK_HOLE,
         /** Keep forwarding on open connections, but close new ones at once (a server out of slots, a firewall change). */
-        REFUSE_NEW
+        REFUSE_NEW,
+        /**
+         * Forward what clients send, but drop what servers answer: the server does the work and the client never
+         * hears (a reply lost on the way back, as when the network fails between a commit and its answer).
+         */
+        DROP_REPLIES
     }
 
     private final List<InetSocketAddress> upstreams;
@@ -178,11 +183,11 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(upstream);
             return;
         }
-        daemon("tcp-proxy-up-" + threads.incrementAndGet(), () -> pump(upstream, client)).start();
-        pump(client, upstream);
+        daemon("tcp-proxy-up-" + threads.incrementAndGet(), () -> pump(upstream, client, true)).start();
+        pump(client, upstream, false);
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean toClient) {
         byte[] buffer = new byte[16 * 1024];
         try {
             InputStream in = from.getInputStream();
@@ -195,6 +200,9 @@ public final class TcpProxy implements AutoCloseable {
                 int delay = latencyMillis;
                 if (delay > 0) {
                     sleep(delay);
+                }
+                if (toClient && mode == Mode.DROP_REPLIES) {
+                    continue;
                 }
                 out.write(buffer, 0, n);
                 out.flush();

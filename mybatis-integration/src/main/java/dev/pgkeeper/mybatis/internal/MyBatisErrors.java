@@ -35,7 +35,33 @@ public final class MyBatisErrors {
     /** The context key naming the statement (or step) that failed. */
     public static final String STATEMENT = "statement";
 
+    /** SQLStates that mean the connection broke while in use: what was in flight may have taken effect. */
+    private static final Set<String> BROKEN_IN_FLIGHT = Set.of("08000", "08006", "08007", "57P01", "57P02", "57P03");
+
     private MyBatisErrors() {
+    }
+
+    /**
+     * Whether {@code failure} says the connection broke while work was on its way to the server or back, so
+     * that the work may have taken effect: a connection-class SQLState of a connection in use (08000, 08006,
+     * 08007, 57P01–57P03) anywhere in the chain. Not when the chain shows no connection was had at all
+     * ({@link java.sql.SQLTransientConnectionException} or {@link java.sql.SQLNonTransientConnectionException},
+     * which only getting a connection throws here), nor for 08001 (could not connect) or 08003 (used after it
+     * was closed): nothing was sent then.
+     */
+    public static boolean connectionBrokeInFlight(Throwable failure) {
+        boolean broke = false;
+        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException) {
+                return false;
+            }
+            if (t instanceof SQLException e && e.getSQLState() != null && BROKEN_IN_FLIGHT.contains(e.getSQLState())) {
+                broke = true;
+            }
+        }
+        return broke;
     }
 
     /**

@@ -168,7 +168,9 @@ public final class TransactionRunner {
         DatabaseError error = translator.translate(cause, statement);
         Frame frame = current.get();
         if (frame == null) {
-            return error;
+            // An autocommit statement commits by itself: if the connection broke while it was in flight, it may
+            // have been committed. (In a transaction, only the commit can be in that state.)
+            return MyBatisErrors.connectionBrokeInFlight(cause) ? error.withOutcomeUnknown() : error;
         }
         boolean refusal = isAbortRefusal(cause);
         if (refusal && frame.abortCause != null) {
@@ -310,7 +312,8 @@ public final class TransactionRunner {
                         + "failed earlier in the block and the block went on (" + first.getMessage() + ")",
                         first.troubleshootingSteps(), first.context(), e);
             }
-            throw translator.translate(e, "commit");
+            DatabaseError error = translator.translate(e, "commit");
+            throw MyBatisErrors.connectionBrokeInFlight(e) ? error.withOutcomeUnknown() : error;
         }
     }
 

@@ -27,6 +27,29 @@ import org.postgresql.util.PSQLState;
 /** Translation of MyBatis failures, with no database: a manager that was never connected is enough. */
 class MyBatisErrorsTest {
 
+    @Test
+    void aConnectionThatBrokeInFlightMayHaveCommitted() {
+        PSQLException io = new PSQLException("An I/O error occurred while sending to the backend.",
+                PSQLState.CONNECTION_FAILURE);
+        java.sql.SQLException terminated = new java.sql.SQLException(
+                "terminating connection due to administrator command", "57P01");
+
+        assertThat(MyBatisErrors.connectionBrokeInFlight(new PersistenceException("commit", io))).isTrue();
+        assertThat(MyBatisErrors.connectionBrokeInFlight(new PersistenceException("insert", terminated))).isTrue();
+    }
+
+    @Test
+    void nothingWasSentWhenNoConnectionWasHadOrItWasClosedBefore() {
+        SQLTransientConnectionException failFast = new SQLTransientConnectionException(
+                "PostgreSQL at db:5432 is unavailable, failing fast", "08006");
+        PSQLException closed = new PSQLException("This connection has been closed.", PSQLState.CONNECTION_DOES_NOT_EXIST);
+        PSQLException unique = new PSQLException("duplicate key", PSQLState.UNIQUE_VIOLATION);
+
+        assertThat(MyBatisErrors.connectionBrokeInFlight(new PersistenceException("insert", failFast))).isFalse();
+        assertThat(MyBatisErrors.connectionBrokeInFlight(new PersistenceException("insert", closed))).isFalse();
+        assertThat(MyBatisErrors.connectionBrokeInFlight(new PersistenceException("insert", unique))).isFalse();
+    }
+
     private static final ConnectionManager MANAGER = ConnectionManager.create(
             DatabaseConfig.builder().url("postgresql://app:s3cret-pw@db.example.com:5432/orders").build());
 
