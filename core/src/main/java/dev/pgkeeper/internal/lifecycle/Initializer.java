@@ -21,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -97,8 +98,12 @@ public final class Initializer {
                 .build();
         Scheduler scheduler = schedulerOverride != null ? schedulerOverride : Scheduler.of(session.threads().scheduler());
         LOG.info("Connecting to {} (up to {} retries)", target.sanitizedUrl(), config.maxRetries());
-        CompletableFuture<ConnectionState> schedule = Failsafe.with(retries).with(scheduler)
-                .getStageAsync(() -> attempt(session, attempts));
+        CompletableFuture<ConnectionState> schedule;
+        try {
+            schedule = Failsafe.with(retries).with(scheduler).getStageAsync(() -> attempt(session, attempts));
+        } catch (RejectedExecutionException e) {
+            schedule = CompletableFuture.failedFuture(Lender.disconnectedError(config.name())); // ended meanwhile
+        }
         run.retries = schedule;
         schedule.whenComplete((s, error) -> finish(run, session, attempts.get(), since(start), error));
         return run.result;
