@@ -17,11 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * free port, in {@code session} or {@code transaction} pool mode. Clients log in with SCRAM as the given
  * user; {@code userlist.txt} holds the plain password, which PgBouncer also uses to log in to the server.
  *
- * <p>{@code ignore_startup_parameters = extra_float_digits}: pgjdbc 42.7 sends {@code user},
- * {@code database}, {@code client_encoding}, {@code DateStyle}, {@code TimeZone}, {@code application_name}
- * (all tracked by PgBouncer) and {@code extra_float_digits}, which PgBouncer rejects unless it is listed
- * there. In transaction mode pgjdbc needs {@code prepareThreshold=0}: PgBouncer 1.18 has no support for
- * protocol-level prepared statements.
+ * <p>Startup parameters, seen on the wire: pgjdbc 42.7.14 sends {@code user}, {@code database},
+ * {@code client_encoding}, {@code DateStyle} and {@code TimeZone}, plus {@code application_name} with
+ * {@code assumeMinServerVersion} 9.0 or later; all are tracked by PgBouncer. It sets
+ * {@code extra_float_digits} with a {@code SET} after login, not at startup; the parameter is still listed in
+ * {@code ignore_startup_parameters}, as other clients send it at startup and PgBouncer rejects parameters it
+ * does not know ({@code options} too, which pgjdbc sends when its {@code options} property is set). In
+ * transaction mode pgjdbc needs {@code prepareThreshold=0}: PgBouncer 1.18 has no support for protocol-level
+ * prepared statements, and a named statement {@code S_1} of one client meets another client's
+ * {@code S_1} on a shared server connection (SQLState 42P05).
  *
  * <p>Config, log and pid file live in one temp folder, removed by {@link #close()}; a shutdown hook stops
  * servers still running when the JVM exits. Needs {@code apt-get install pgbouncer}; without it
