@@ -44,6 +44,7 @@ public final class PatroniCluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<PatroniCluster> LIVE = ConcurrentHashMap.newKeySet();
+    private static final org.apache.logging.log4j.Logger LOG = org.apache.logging.log4j.LogManager.getLogger(PatroniCluster.class);
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(PatroniCluster::close),
@@ -119,6 +120,7 @@ public final class PatroniCluster implements AutoCloseable {
     private final int etcdPort;
     private final int etcdPeerPort;
     private final List<Node> nodes = new ArrayList<>();
+    private final List<String> killedSegments = new ArrayList<>();
     private Process etcd;
     private boolean closed;
 
@@ -157,7 +159,12 @@ public final class PatroniCluster implements AutoCloseable {
         PatroniCluster cluster = new PatroniCluster(root, size);
         LIVE.add(cluster);
         try {
+            long began = System.nanoTime();
             cluster.launch();
+            long tookMs = (System.nanoTime() - began) / 1_000_000;
+            if (tookMs > 30_000) { // usually 5-9 s; keep the logs of a slow start, the folder goes at close()
+                LOG.warn("The Patroni cluster took {} ms to start:{}", tookMs, cluster.logTails());
+            }
             return cluster;
         } catch (RuntimeException | Error e) {
             String logs = cluster.logTails();
@@ -366,6 +373,7 @@ public final class PatroniCluster implements AutoCloseable {
         long pid = old.postmasterPid().orElseThrow(() -> new IllegalStateException("no postmaster.pid for " + old));
         ProcessHandle postmaster = ProcessHandle.of(pid)
                 .orElseThrow(() -> new IllegalStateException("postmaster " + pid + " of " + old + " is not running"));
+        sharedMemoryId(old).ifPresent(killedSegments::add);
         long start = System.nanoTime();
         postmaster.destroyForcibly();
         return awaitWritable(n -> n != old, start, "failover after kill -9 of " + old + "'s postmaster " + pid);
@@ -443,6 +451,39 @@ public final class PatroniCluster implements AutoCloseable {
         }
     }
 
+    /** The System V shared memory id of a node's postmaster, from line 7 of {@code postmaster.pid} ("key id"). */
+    private static Optional<String> sharedMemoryId(Node n) {
+        try {
+            List<String> lines = Files.readAllLines(n.dataDirectory().resolve("postmaster.pid"));
+            String[] keyAndId = lines.size() > 6 ? lines.get(6).trim().split("\\s+") : new String[0];
+            return keyAndId.length == 2 ? Optional.of(keyAndId[1]) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A postmaster killed with SIGKILL leaves its small System V segment behind when a new postmaster starts
+     * before the old backends have detached; once nothing is attached any more, remove it.
+     */
+    private void removeOrphanedSegments() {
+        if (killedSegments.isEmpty()) {
+            return;
+        }
+        try {
+            String table = ServerProcesses.run(List.of("ipcs", "-m"), 10);
+            for (String line : table.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                // key shmid owner perms bytes nattch [status]
+                if (f.length >= 6 && killedSegments.contains(f[1]) && "0".equals(f[5])) {
+                    ServerProcesses.run(List.of("ipcrm", "-m", f[1]), 10);
+                }
+            }
+        } catch (RuntimeException e) {
+            // best effort: a 56-byte segment
+        }
+    }
+
     /** The last lines of etcd's, each Patroni's and each PostgreSQL's log. */
     public String logTails() {
         StringBuilder sb = new StringBuilder();
@@ -486,6 +527,7 @@ public final class PatroniCluster implements AutoCloseable {
                     .ifPresent(ProcessHandle::destroyForcibly);
         }
         ServerProcesses.stopTree(etcd, 10);
+        removeOrphanedSegments();
         LIVE.remove(this);
         ServerProcesses.deleteRecursively(root);
     }

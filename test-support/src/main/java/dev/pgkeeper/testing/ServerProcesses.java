@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Shared plumbing of the fixtures that run Debian's server packages ({@link PatroniCluster},
+ * Shared plumbing (test infrastructure, not API) of the fixtures that run Debian's server packages ({@link PatroniCluster},
  * {@link PgBouncerServer}): running a program as the OS user {@code postgres}, stopping a process tree,
  * log tails, and the check that the packages are installed.
  */
-final class ServerProcesses {
+public final class ServerProcesses {
 
     /** The command that installs what the several-servers fixtures need. */
-    static final String INSTALL_COMMAND =
+    public static final String INSTALL_COMMAND =
             "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q patroni etcd-server pgbouncer";
 
     private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
@@ -30,7 +30,7 @@ final class ServerProcesses {
     }
 
     /** Fails (never skips) when {@code program} is missing, naming the install command. */
-    static Path require(String program) {
+    public static Path require(String program) {
         for (String dir : new String[] {"/usr/bin", "/usr/sbin", "/usr/local/bin"}) {
             Path p = Path.of(dir, program);
             if (Files.isExecutable(p)) {
