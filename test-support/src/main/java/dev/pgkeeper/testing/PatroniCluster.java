@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * <p>Everything binds to 127.0.0.1 on free ports and lives in one temp folder (owned by {@code postgres}),
  * logs included: {@code etcd/etcd.log}, {@code nodeK/patroni.log}, {@code nodeK/pglog/}. A failure to start
  * throws with their tails. {@link #close()} stops everything and removes the folder; a shutdown hook does it
- * for clusters still open when the JVM exits. The superuser {@code postgres} and the replication role log
+ * for clusters still open when the JVM exits, and the next cluster cleans up after a JVM killed with {@code kill -9}. The superuser {@code postgres} and the replication role log
  * in with a random password (SCRAM over TCP and over the data folder's Unix socket; nothing is trusted).
  *
  * <p>Needs {@code apt-get install patroni etcd-server} (see {@link ServerProcesses#INSTALL_COMMAND}); without
@@ -150,12 +150,7 @@ public final class PatroniCluster implements AutoCloseable {
         ServerProcesses.require("etcd");
         ServerProcesses.require("patroni");
         ServerProcesses.require("patronictl");
-        Path root;
-        try {
-            root = Files.createTempDirectory("pgkeeper-patroni-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path root = ServerProcesses.createOwnedTempDirectory("pgkeeper-patroni-");
         PatroniCluster cluster = new PatroniCluster(root, size);
         LIVE.add(cluster);
         try {
@@ -451,15 +446,9 @@ public final class PatroniCluster implements AutoCloseable {
         }
     }
 
-    /** The System V shared memory id of a node's postmaster, from line 7 of {@code postmaster.pid} ("key id"). */
+    /** The System V shared memory id of a node's postmaster (see {@link ServerProcesses#sharedMemoryId}). */
     private static Optional<String> sharedMemoryId(Node n) {
-        try {
-            List<String> lines = Files.readAllLines(n.dataDirectory().resolve("postmaster.pid"));
-            String[] keyAndId = lines.size() > 6 ? lines.get(6).trim().split("\\s+") : new String[0];
-            return keyAndId.length == 2 ? Optional.of(keyAndId[1]) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return ServerProcesses.sharedMemoryId(n.dataDirectory().resolve("postmaster.pid"));
     }
 
     /**
@@ -467,21 +456,7 @@ public final class PatroniCluster implements AutoCloseable {
      * before the old backends have detached; once nothing is attached any more, remove it.
      */
     private void removeOrphanedSegments() {
-        if (killedSegments.isEmpty()) {
-            return;
-        }
-        try {
-            String table = ServerProcesses.run(List.of("ipcs", "-m"), 10);
-            for (String line : table.split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                // key shmid owner perms bytes nattch [status]
-                if (f.length >= 6 && killedSegments.contains(f[1]) && "0".equals(f[5])) {
-                    ServerProcesses.run(List.of("ipcrm", "-m", f[1]), 10);
-                }
-            }
-        } catch (RuntimeException e) {
-            // best effort: a 56-byte segment
-        }
+        ServerProcesses.removeOrphanedSegments(killedSegments);
     }
 
     /** The last lines of etcd's, each Patroni's and each PostgreSQL's log. */
@@ -507,6 +482,9 @@ public final class PatroniCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        for (Node n : nodes) { // removed at the end if a postmaster had to be killed
+            sharedMemoryId(n).ifPresent(killedSegments::add);
+        }
         // In parallel: each Patroni stops its PostgreSQL (fast shutdown) within a few seconds.
         List<Thread> stoppers = new ArrayList<>();
         for (Node n : nodes) {

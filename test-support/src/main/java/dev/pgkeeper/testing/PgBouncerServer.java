@@ -70,7 +70,7 @@ public final class PgBouncerServer implements AutoCloseable {
     public static PgBouncerServer start(String serverHost, int serverPort, String user, String password, PoolMode mode) {
         Path pgbouncer = ServerProcesses.require("pgbouncer");
         try {
-            Path dir = Files.createTempDirectory("pgkeeper-pgbouncer-");
+            Path dir = ServerProcesses.createOwnedTempDirectory("pgkeeper-pgbouncer-");
             PgBouncerServer server = new PgBouncerServer(dir, PrivateServer.freePort(), user, password);
             LIVE.add(server);
             Files.writeString(dir.resolve("userlist.txt"), quote(user) + " " + quote(password) + "\n");

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -162,6 +164,87 @@ public final class ServerProcesses {
                     + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | RuntimeException e) {
             return "\n--- " + file + ": unreadable (" + e + ")";
+        }
+    }
+
+    /**
+     * A temp folder of this JVM for one fixture: {@code java.io.tmpdir/PREFIX-...}, with {@code owner.pid}. Folders
+     * with that prefix whose owner died (a JVM killed with {@code kill -9} runs no shutdown hook) are cleaned
+     * first: processes whose command line names the folder are killed, then the folder is removed.
+     */
+    static Path createOwnedTempDirectory(String prefix) {
+        cleanStale(prefix);
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            Files.writeString(dir.resolve("owner.pid"), Long.toString(ProcessHandle.current().pid()));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static synchronized void cleanStale(String prefix) {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            dirs.filter(d -> d.getFileName().toString().startsWith(prefix) && Files.isDirectory(d))
+                    .filter(ServerProcesses::ownerIsGone)
+                    .forEach(d -> {
+                        String path = d.toAbsolutePath().toString();
+                        List<String> segments;
+                        try (Stream<Path> files = Files.walk(d, 3)) {
+                            segments = files.filter(f -> f.getFileName().toString().equals("postmaster.pid"))
+                                    .map(ServerProcesses::sharedMemoryId).flatMap(Optional::stream).toList();
+                        } catch (IOException | UncheckedIOException e) {
+                            segments = List.of();
+                        }
+                        List<ProcessHandle> left = ProcessHandle.allProcesses()
+                                .filter(h -> h.info().commandLine().map(c -> c.contains(path)).orElse(false))
+                                .toList();
+                        left.forEach(ProcessHandle::destroyForcibly);
+                        left.forEach(h -> h.onExit().completeOnTimeout(h, 10, TimeUnit.SECONDS).join());
+                        PrivateServer.sleepQuietly(500); // backends notice their postmaster's death
+                        removeOrphanedSegments(segments);
+                        deleteRecursively(d);
+                    });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
+    }
+
+    private static boolean ownerIsGone(Path dir) {
+        try {
+            long owner = Long.parseLong(Files.readString(dir.resolve("owner.pid")).trim());
+            return ProcessHandle.of(owner).map(p -> !p.isAlive()).orElse(true);
+        } catch (IOException | NumberFormatException e) {
+            return false; // not ours, or still being set up
+        }
+    }
+
+    /** The System V shared memory id from line 7 of a {@code postmaster.pid} ("key id"). */
+    static Optional<String> sharedMemoryId(Path postmasterPid) {
+        try {
+            List<String> lines = Files.readAllLines(postmasterPid);
+            String[] keyAndId = lines.size() > 6 ? lines.get(6).trim().split("\\s+") : new String[0];
+            return keyAndId.length == 2 ? Optional.of(keyAndId[1]) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes those of the given System V shared memory segments that nothing is attached to any more. */
+    static void removeOrphanedSegments(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            for (String line : run(List.of("ipcs", "-m"), 10).split("\n")) {
+                String[] f = line.trim().split("\\s+"); // key shmid owner perms bytes nattch [status]
+                if (f.length >= 6 && ids.contains(f[1]) && "0".equals(f[5])) {
+                    run(List.of("ipcrm", "-m", f[1]), 10);
+                }
+            }
+        } catch (RuntimeException e) {
+            // best effort: a 56-byte segment
         }
     }
 
