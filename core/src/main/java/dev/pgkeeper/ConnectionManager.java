@@ -56,7 +56,8 @@ import org.apache.logging.log4j.Logger;
  *   <li>While reconnecting, calls fail fast with a temporary {@link DatabaseError} instead of waiting for the
  *       connection timeout. A call joins the probe in flight, or starts one when none started within
  *       {@code DB_PROBE_INTERVAL}, and waits for it only as long as a login to this server has been taking
- *       (at most 250 ms); the periodic loop tries every {@code DB_RECONNECT_INTERVAL} even without traffic.
+ *       (the wait is capped at 250 ms); the periodic loop tries every {@code DB_RECONNECT_INTERVAL} even without
+ *       traffic.
  *       The first probe that gets through installs a fresh pool whose first connection is the probe's own.
  *       After a permanent failure (the password was changed) the manager is {@link ConnectionPhase#FAILED}:
  *       calls fail fast and do not probe, and only the periodic loop tries again.</li>
