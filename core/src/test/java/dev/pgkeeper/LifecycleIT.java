@@ -148,6 +148,7 @@ class LifecycleIT {
             assertThat(result.error().getMessage()).contains("within 300 ms", "goes on in the background");
             assertThat(tookMillis).isLessThan(300 + 500); // the whole schedule would take over 25 s
             assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.CONNECTING);
+            assertThat(manager.getConnectionStatus().reconnectScheduled()).as("the schedule goes on").isTrue();
 
             proxy.mode(TcpProxy.Mode.FORWARD);
             Await.until("connected in the background", Duration.ofSeconds(10), manager::isConnected);

@@ -45,13 +45,6 @@ public record ConnectionState(ConnectionPhase phase, Session session, ManagedPoo
                 || phase == ConnectionPhase.FAILED;
     }
 
-    /**
-     * Whether a call may start or join a probe: only while the last failure was temporary (CONNECTING or
-     * RECONNECTING), so a wrong password is not tried at the rate calls arrive.
-     */
-    public boolean invitesProbes() {
-        return phase == ConnectionPhase.CONNECTING || phase == ConnectionPhase.RECONNECTING;
-    }
 
     /** Whether this state belongs to {@code s} and is in {@code phase}. */
     public boolean is(Session s, ConnectionPhase p) {

@@ -88,10 +88,14 @@ public final class Watcher {
      * @return completes once the outcome has been applied; never exceptionally
      */
     CompletableFuture<Outcome> probe(Session session, Duration bound, Probe.Request request) {
+        return startOrJoin(session, bound, request).done;
+    }
+
+    private Probe startOrJoin(Session session, Duration bound, Probe.Request request) {
         while (true) {
             Probe current = session.probe.get();
             if (current != null && !current.done.isDone() && current.join(request)) {
-                return current.done;
+                return current;
             }
             Probe mine = new Probe(session);
             mine.join(request);
@@ -101,7 +105,7 @@ public final class Watcher {
                 } catch (RejectedExecutionException e) {
                     mine.done.complete(new Outcome(sessionEnded()));
                 }
-                return mine.done;
+                return mine;
             }
         }
     }
@@ -193,27 +197,22 @@ public final class Watcher {
      */
     boolean awaitRecovery(ConnectionState s, long deadlineNanos) {
         Session session = s.session();
-        Probe current = session.probe.get();
-        CompletableFuture<Outcome> done;
-        long startedAt;
         Probe.Request request = new Probe.Request(false, false, true, false);
-        if (current != null && !current.done.isDone() && current.join(request)) {
-            done = current.done;
-            startedAt = current.startedAt;
-        } else {
+        Probe current = session.probe.get();
+        boolean inFlight = current != null && !current.done.isDone();
+        if (!inFlight) {
             long now = System.nanoTime();
             long last = session.lastCallerProbe.get();
             if (now - last < config.probeInterval().toNanos() || !session.lastCallerProbe.compareAndSet(last, now)) {
                 return false;
             }
-            done = probe(session, config.probeTimeout(), request);
-            startedAt = now;
         }
+        Probe probe = startOrJoin(session, config.probeTimeout(), request);
         long joinWindow = Math.max(MIN_JOIN_NANOS, Math.min(MAX_JOIN_NANOS, 4 * loginNanos));
-        long waitNanos = Math.min(deadlineNanos, startedAt + joinWindow) - System.nanoTime();
+        long waitNanos = Math.min(deadlineNanos, probe.startedAt + joinWindow) - System.nanoTime();
         if (waitNanos > 0) {
             try {
-                done.get(waitNanos, TimeUnit.NANOSECONDS);
+                probe.done.get(waitNanos, TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

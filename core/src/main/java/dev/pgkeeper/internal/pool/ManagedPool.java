@@ -175,10 +175,6 @@ public final class ManagedPool {
         pool.softEvictConnections();
     }
 
-    /** Whether the pool was retired. */
-    public boolean isRetired() {
-        return waiters.isReleased();
-    }
 
     /** Whether nothing is lent out and nobody waits: closing now interrupts no one. */
     public boolean isQuiet() {

@@ -83,10 +83,6 @@ final class Waiters {
         }
     }
 
-    /** Whether {@link #releaseAll()} was called. */
-    boolean isReleased() {
-        return released;
-    }
 
     /** How many threads wait right now. */
     int count() {
