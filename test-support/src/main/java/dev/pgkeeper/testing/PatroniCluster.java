@@ -355,7 +355,8 @@ public final class PatroniCluster implements AutoCloseable {
     }
 
     /**
-     * {@code kill -9} of the leader's postmaster; returns once another node is leader and commits a write.
+     * {@code kill -9} of the leader's postmaster and its processes; returns once another node is leader and
+     * commits a write.
      * First waits (bounded) until the DCS names a synchronous standby again: in synchronous mode only that
      * node may take over, and without one Patroni restarts the crashed leader in place (there is none for
      * 3-20 s after a promotion).
@@ -370,8 +371,40 @@ public final class PatroniCluster implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("postmaster " + pid + " of " + old + " is not running"));
         sharedMemoryId(old).ifPresent(killedSegments::add);
         long start = System.nanoTime();
-        postmaster.destroyForcibly();
+        killWithChildren(postmaster);
         return awaitWritable(n -> n != old, start, "failover after kill -9 of " + old + "'s postmaster " + pid);
+    }
+
+    /**
+     * {@code kill -9} of a replica's postmaster and its processes (the synchronous standby if there is one).
+     * Returns right after the
+     * signal: Patroni notices within a loop or two and starts PostgreSQL again as a replica, which then catches
+     * up; {@link #awaitReplica} and {@link #awaitSynchronousStandby} wait for that.
+     *
+     * @return the node whose postmaster was killed
+     */
+    public synchronized Node killReplica() {
+        Node replica = replica();
+        long pid = replica.postmasterPid().orElseThrow(() -> new IllegalStateException("no postmaster.pid for " + replica));
+        ProcessHandle postmaster = ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalStateException("postmaster " + pid + " of " + replica + " is not running"));
+        sharedMemoryId(replica).ifPresent(killedSegments::add);
+        killWithChildren(postmaster);
+        return replica;
+    }
+
+    /**
+     * {@code kill -9} of a postmaster and then of every process it had started, so the whole server is gone at
+     * once, as when the machine or its container dies. Killing the postmaster alone left client backends behind
+     * on PostgreSQL 15 under write load (parent 1, asleep in {@code anon_pipe_read}, seen by FailoverFiguresIT):
+     * they kept their clients' sockets open without ever answering, so a call on such a connection hung until the
+     * client's socket timeout (forever for pgjdbc's default), and held the old shared memory, so Patroni never
+     * brought the node back ("restarting after failure in progress" for minutes).
+     */
+    private static void killWithChildren(ProcessHandle postmaster) {
+        List<ProcessHandle> children = postmaster.descendants().toList();
+        postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
     }
 
     /** Waits (bounded) until one leader streams to every replica and the DCS names a synchronous standby. */
