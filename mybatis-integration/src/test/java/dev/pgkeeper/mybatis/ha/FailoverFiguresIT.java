@@ -134,8 +134,6 @@ class FailoverFiguresIT {
         client = MyBatisClient.builder().connectionManager(manager).addMapper(HaMapper.class).build();
         mapper = client.mapper(HaMapper.class);
         plain = hikari("ha-plain", cluster.jdbcUrl());
-        plainReads = hikari("ha-plain-reads", cluster.jdbcUrl().replace("targetServerType=primary",
-                "targetServerType=preferSecondary"));
     }
 
     private HikariDataSource hikari(String name, String url) {
@@ -354,6 +352,13 @@ class FailoverFiguresIT {
      */
     private Run readRun(String scenario, int number) throws Exception {
         cluster.awaitSynchronousStandby(CLUSTER_TIMEOUT);
+        // A fresh pool per run: once its standby went away, a preferSecondary pool keeps the connections it then
+        // made to the primary (for maxLifetime, 30 min), so later runs would not read from the standby at all.
+        if (plainReads != null) {
+            plainReads.close();
+        }
+        plainReads = hikari("ha-plain-reads", cluster.jdbcUrl().replace("targetServerType=primary",
+                "targetServerType=preferSecondary"));
         TransactionOptions readOnly = TransactionOptions.defaults().readOnly();
         Load pgkeeper = Load.start(PGKEEPER, THREADS, PAUSE,
                 (reader, seq) -> client.inTransaction(readOnly, () -> mapper.read(rowId(reader, seq))));
