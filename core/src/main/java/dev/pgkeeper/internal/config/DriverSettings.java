@@ -46,8 +46,15 @@ public final class DriverSettings {
     private final boolean singleHost;
     private final ConnectionUrl url;
     private final DatabaseConfig config;
+    /** Connect whatever the server's role: probes ask the role themselves. */
+    private final boolean anyRole;
 
     private DriverSettings(ConnectionUrl url, DatabaseConfig config) {
+        this(url, config, false);
+    }
+
+    private DriverSettings(ConnectionUrl url, DatabaseConfig config, boolean anyRole) {
+        this.anyRole = anyRole;
         this.url = url;
         this.config = config;
         this.jdbcUrl = url.jdbcUrl();
@@ -90,10 +97,26 @@ public final class DriverSettings {
         return parsed;
     }
 
-    /** The same settings for one of the hosts only: the pool of a manager that follows the primary uses these. */
+    /**
+     * The same settings for one of the hosts only: the pool of a manager that follows the primary uses these.
+     * The URL's target server type stays, so pgjdbc refuses a connection to that host once it is a standby.
+     */
     public DriverSettings forHost(ConnectionUrl.HostPort host) {
-        return new DriverSettings(new ConnectionUrl(url.form(), List.of(host), url.database(), url.user(), url.password(),
-                url.parameters()), config);
+        return new DriverSettings(oneHost(host), config, false);
+    }
+
+    /** The same settings for one of the hosts only, connecting whatever its role: for probes that ask the role. */
+    public DriverSettings forHostAnyRole(ConnectionUrl.HostPort host) {
+        return new DriverSettings(oneHost(host), config, true);
+    }
+
+    private ConnectionUrl oneHost(ConnectionUrl.HostPort host) {
+        return new ConnectionUrl(url.form(), List.of(host), url.database(), url.user(), url.password(), url.parameters());
+    }
+
+    /** The one host these settings connect to, or {@code null} when there are several. */
+    public ConnectionUrl.HostPort singleHostOrNull() {
+        return url.hosts().size() == 1 ? url.hosts().get(0) : null;
     }
 
     /** The hosts, in URL order. */
@@ -154,6 +177,9 @@ public final class DriverSettings {
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgkeeper");
         p.putAll(urlProperties);
+        if (anyRole) {
+            p.setProperty("targetServerType", "any");
+        }
         if (config.pgBouncer() == PgBouncerMode.TRANSACTION) {
             // A statement prepared on one server connection is unknown to the next transaction's.
             p.setProperty("prepareThreshold", "0");
