@@ -40,6 +40,10 @@ import org.apache.logging.log4j.Logger;
  *   <li>an answer while connected from the same server with a new start time means it restarted: the pool's
  *       connections are evicted (idle ones closed now, lent ones when they come back; none aborted). An answer
  *       from another server behind the same address changes nothing;</li>
+ *   <li>with several hosts and a primary required, every probe asks all hosts at once for their role
+ *       ({@link HostProbes}); while connected, a primary on another host than the pool's means a switchover or
+ *       failover: a pool for the new primary is installed and the old one retired at once
+ *       ({@code PRIMARY_CHANGED});</li>
  *   <li>no answer while connected, after a pooled connection failed (or when the pool cannot serve either),
  *       means the connection is lost: RECONNECTING, and the pool is retired, which releases the threads
  *       waiting in it at once;</li>
