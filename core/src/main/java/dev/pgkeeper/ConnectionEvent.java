@@ -43,6 +43,13 @@ public record ConnectionEvent(Type type, ConnectionPhase phase, Instant at, int 
          */
         SERVER_RESTARTED,
         /**
+         * With several hosts and a primary required ({@code target_session_attrs=read-write}), another host became
+         * the primary (a switchover or failover) and the pool now connects there; the pool to the old primary
+         * was retired at once. The phase is {@link ConnectionPhase#CONNECTED}. After an outage without a
+         * primary, finding the new one is announced as {@link #CONNECTED}.
+         */
+        PRIMARY_CHANGED,
+        /**
          * An attempt failed with a permanent error and the manager entered {@link ConnectionPhase#FAILED}:
          * no more backoff retries or probes from calls, only the reconnect loop.
          */

@@ -5,6 +5,9 @@ import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.internal.errors.ErrorClassifier;
 import dev.pgkeeper.internal.health.HealthChecker;
+import dev.pgkeeper.internal.hosts.HostBoard;
+import dev.pgkeeper.internal.hosts.ReadRouter;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import dev.pgkeeper.internal.lifecycle.ConnectionState;
 import dev.pgkeeper.internal.lifecycle.Initializer;
 import dev.pgkeeper.internal.lifecycle.Lender;
@@ -88,6 +91,9 @@ public final class ConnectionManager implements AutoCloseable {
     private final Watcher watcher;
     private final Initializer initializer;
     private final ManagedDataSource dataSource;
+    private final HostBoard board;
+    private final ReadRouter readRouter;
+    private final ManagedDataSource readDataSource;
     private final HealthChecker healthChecker;
 
     ConnectionManager(DatabaseConfig config, Scheduler retrySchedulerOverride, Clock clock) {
@@ -95,10 +101,16 @@ public final class ConnectionManager implements AutoCloseable {
         DriverSettings driver = DriverSettings.of(config);
         this.target = driver.target();
         this.machine = new StateMachine(config.name(), clock);
-        this.watcher = new Watcher(machine, config, driver);
+        this.board = new HostBoard(clock);
+        this.watcher = new Watcher(machine, config, driver, board);
         this.initializer = new Initializer(machine, watcher, config, target, retrySchedulerOverride);
         Lender lender = new Lender(machine, watcher, target, config.name(), config.connectionTimeout().toMillis());
         this.dataSource = new ManagedDataSource(lender, config.url(), config.connectionTimeout().toMillis());
+        DriverSettings reads = DriverSettings.forReads(config);
+        this.readRouter = new ReadRouter(machine, config, reads != null ? reads : driver.followsPrimary() ? driver : null,
+                board, lender);
+        this.readDataSource = new ManagedDataSource(readRouter, "reads of " + (config.readUrl() != null
+                ? config.readUrl() : config.url()), config.connectionTimeout().toMillis());
         this.healthChecker = new HealthChecker(lender, config.probeTimeout(), this::poolStats, target, clock);
     }
 
@@ -226,6 +238,7 @@ public final class ConnectionManager implements AutoCloseable {
         }
         Session session = machine.begin();
         watcher.startLoop(session);
+        readRouter.start(session);
         return initializer.start(session);
     }
 
@@ -295,6 +308,28 @@ public final class ConnectionManager implements AutoCloseable {
         return dataSource;
     }
 
+    /**
+     * A DataSource for read-only work, on the same terms as {@link #dataSource()}. With standbys to read from
+     * (the hosts of {@code DATABASE_READ_URL}, or the standbys among the hosts of a {@code DATABASE_URL} that
+     * asks for a primary, such as {@code postgresql://app@db1,db2/app?target_session_attrs=read-write}), each
+     * connection comes from a reachable standby whose replay lag is within {@code DB_MAX_REPLICA_LAG}, in turn;
+     * a standby that fails or lags behind gets no reads until a check every {@code DB_REPLICA_CHECK_INTERVAL}
+     * finds it healthy again. Without such a standby, connections come from the primary, exactly as from
+     * {@link #dataSource()}. Connections are read-only ({@link java.sql.Connection#setReadOnly}) either way.
+     *
+     * <p>A standby may lag behind the primary by up to the bound: a write committed through
+     * {@link #dataSource()} may not be visible yet. Read your own writes from {@link #dataSource()}.
+     *
+     * @throws DatabaseError with {@link ErrorCode#NOT_INITIALIZED} before the first
+     *                       {@link #initializeConnection()}
+     */
+    public DataSource readDataSource() {
+        if (machine.current().phase() == ConnectionPhase.NOT_INITIALIZED) {
+            throw Lender.notInitializedError(config.name());
+        }
+        return readDataSource;
+    }
+
     // ---------------------------------------------------------------------------------------------
     // Disconnecting
 
@@ -316,6 +351,7 @@ public final class ConnectionManager implements AutoCloseable {
         Session session = t.before().session();
         session.stopRetries();
         List<ManagedPool> pools = new ArrayList<>(session.retirement().drain());
+        pools.addAll(session.drainAdopted());
         if (t.before().pool() != null) {
             pools.add(t.before().pool());
         }
@@ -372,6 +408,25 @@ public final class ConnectionManager implements AutoCloseable {
         return new ConnectionStatus(s.phase() == ConnectionPhase.CONNECTED, s.phase(), s.lastConnectedAt(),
                 e == null ? null : e.code(), e == null ? null : e.getMessage(), s.retryCount(),
                 s.awaitsConnection(), poolStats(s), config.url());
+    }
+
+    /**
+     * What was last measured about each host of {@code DATABASE_URL} and {@code DATABASE_READ_URL}, in URL order:
+     * reachable, role, replay lag, and whether it serves writes or reads now. Hosts are measured by the probes
+     * of the lifecycle (all at once when several hosts must yield a primary) and, when there are standbys to
+     * read from, every {@code DB_REPLICA_CHECK_INTERVAL}. Cheap; no I/O. Empty for a URL of several hosts that
+     * does not ask for a primary (pgjdbc then picks a host per connection).
+     */
+    public List<HostStatus> hosts() {
+        ConnectionState s = machine.current();
+        HostPort writes = s.phase() == ConnectionPhase.CONNECTED && s.pool() != null ? s.pool().host() : null;
+        List<HostStatus> result = new ArrayList<>();
+        for (HostBoard.Report r : board.all()) {
+            result.add(new HostStatus(r.host().toString(), r.reachable(), r.role(),
+                    r.role() == ServerRole.STANDBY && r.lagMillis() >= 0 ? Duration.ofMillis(r.lagMillis()) : null,
+                    r.host().equals(writes), readRouter.servesReads(r.host()), r.at(), r.error()));
+        }
+        return List.copyOf(result);
     }
 
     private PoolStats poolStats() {

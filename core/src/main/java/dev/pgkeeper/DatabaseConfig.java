@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
  *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms, or the connection timeout if shorter</td><td>100 ms–1 min, at most the connection timeout</td></tr>
  *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>20 ms</td><td>10 ms–1 min</td></tr>
+ *   <tr><td>DATABASE_READ_URL</td><td>{@link Builder#readUrl}</td><td>unset: reads use the standbys among {@code DATABASE_URL}'s hosts</td><td>a URL as for {@code DATABASE_URL}, naming standbys for {@link ConnectionManager#readDataSource()}</td></tr>
+ *   <tr><td>DB_MAX_REPLICA_LAG</td><td>{@link Builder#maxReplicaLag}</td><td>5000 ms</td><td>0–1 day; a standby further behind gets no reads</td></tr>
+ *   <tr><td>DB_REPLICA_CHECK_INTERVAL</td><td>{@link Builder#replicaCheckInterval}</td><td>1000 ms</td><td>50 ms–1 h</td></tr>
+ *   <tr><td>DB_PGBOUNCER</td><td>{@link Builder#pgBouncer}</td><td>{@code off}</td><td>{@code off}, {@code session}, {@code transaction} (see {@link PgBouncerMode})</td></tr>
  *   <tr><td>DB_POOL_NAME</td><td>{@link Builder#name}</td><td>{@code default}</td><td>1–40 of {@code A-Z a-z 0-9 _ -}</td></tr>
  *   <tr><td>APP_ENV</td><td>{@link Builder#appEnv}</td><td>unset</td><td>{@code production} turns on stricter URL warnings</td></tr>
  * </table>
@@ -68,6 +72,14 @@ public final class DatabaseConfig {
     public static final String DB_PROBE_TIMEOUT = "DB_PROBE_TIMEOUT";
     /** Variable holding {@link #probeInterval()} in milliseconds. */
     public static final String DB_PROBE_INTERVAL = "DB_PROBE_INTERVAL";
+    /** Variable holding {@link #readUrl()}. */
+    public static final String DATABASE_READ_URL = "DATABASE_READ_URL";
+    /** Variable holding {@link #maxReplicaLag()} in milliseconds. */
+    public static final String DB_MAX_REPLICA_LAG = "DB_MAX_REPLICA_LAG";
+    /** Variable holding {@link #replicaCheckInterval()} in milliseconds. */
+    public static final String DB_REPLICA_CHECK_INTERVAL = "DB_REPLICA_CHECK_INTERVAL";
+    /** Variable holding {@link #pgBouncer()}: {@code off}, {@code session} or {@code transaction}. */
+    public static final String DB_PGBOUNCER = "DB_PGBOUNCER";
     /** Variable holding {@link #name()}. */
     public static final String DB_POOL_NAME = "DB_POOL_NAME";
     /** Variable holding {@link #appEnv()}. */
@@ -88,14 +100,19 @@ public final class DatabaseConfig {
     private final Duration disconnectTimeout;
     private final Duration probeTimeout;
     private final Duration probeInterval;
+    private final String readUrlWithPassword;
+    private final Duration maxReplicaLag;
+    private final Duration replicaCheckInterval;
+    private final PgBouncerMode pgBouncer;
     private final String name;
     private final String appEnv;
     private final String maskedUrl;
+    private final String maskedReadUrl;
     /** What the user set, so {@link #toBuilder()} keeps derived defaults derived. */
     private final Integer explicitPoolMinIdle;
     private final Duration explicitProbeTimeout;
 
-    private DatabaseConfig(Builder b, ConnectionUrl parsedUrl) {
+    private DatabaseConfig(Builder b, ConnectionUrl parsedUrl, ConnectionUrl parsedReadUrl) {
         this.urlWithPassword = b.url;
         this.maxRetries = b.maxRetries;
         this.retryBaseDelay = b.retryBaseDelay;
@@ -110,9 +127,14 @@ public final class DatabaseConfig {
         this.probeTimeout = b.probeTimeout != null ? b.probeTimeout
                 : min(Builder.DEFAULT_PROBE_TIMEOUT, b.connectionTimeout);
         this.probeInterval = b.probeInterval;
+        this.readUrlWithPassword = b.readUrl;
+        this.maxReplicaLag = b.maxReplicaLag;
+        this.replicaCheckInterval = b.replicaCheckInterval;
+        this.pgBouncer = b.pgBouncer;
         this.name = b.name;
         this.appEnv = b.appEnv;
         this.maskedUrl = parsedUrl.sanitized();
+        this.maskedReadUrl = parsedReadUrl == null ? null : parsedReadUrl.sanitized();
         this.explicitPoolMinIdle = b.poolMinIdle;
         this.explicitProbeTimeout = b.probeTimeout;
     }
@@ -156,6 +178,10 @@ public final class DatabaseConfig {
         problems.readMillis(variables, DB_DISCONNECT_TIMEOUT).ifPresent(v -> b.disconnectTimeout = v);
         problems.readMillis(variables, DB_PROBE_TIMEOUT).ifPresent(v -> b.probeTimeout = v);
         problems.readMillis(variables, DB_PROBE_INTERVAL).ifPresent(v -> b.probeInterval = v);
+        problems.readString(variables, DATABASE_READ_URL).ifPresent(v -> b.readUrl = v);
+        problems.readMillis(variables, DB_MAX_REPLICA_LAG).ifPresent(v -> b.maxReplicaLag = v);
+        problems.readMillis(variables, DB_REPLICA_CHECK_INTERVAL).ifPresent(v -> b.replicaCheckInterval = v);
+        problems.readChoice(variables, DB_PGBOUNCER, "pgBouncer", PgBouncerMode.class).ifPresent(v -> b.pgBouncer = v);
         problems.readString(variables, DB_POOL_NAME).ifPresent(v -> b.name = v);
         problems.readString(variables, APP_ENV).ifPresent(v -> b.appEnv = v);
         return b.build(problems);
@@ -184,6 +210,10 @@ public final class DatabaseConfig {
         b.disconnectTimeout = disconnectTimeout;
         b.probeTimeout = explicitProbeTimeout;
         b.probeInterval = probeInterval;
+        b.readUrl = readUrlWithPassword;
+        b.maxReplicaLag = maxReplicaLag;
+        b.replicaCheckInterval = replicaCheckInterval;
+        b.pgBouncer = pgBouncer;
         b.name = name;
         b.appEnv = appEnv;
         return b;
@@ -297,6 +327,43 @@ public final class DatabaseConfig {
         return probeInterval;
     }
 
+    /**
+     * The URL of the servers for {@link ConnectionManager#readDataSource()} ({@code DATABASE_READ_URL}), shown
+     * as {@link #url()} shows its URL (never the password); {@code null} when unset, and then the standbys among
+     * {@code DATABASE_URL}'s hosts serve reads.
+     */
+    public String readUrl() {
+        return maskedReadUrl;
+    }
+
+    /**
+     * {@code DATABASE_READ_URL} exactly as given, <b>including the password</b>, or {@code null}; see
+     * {@link #urlWithPassword()}.
+     */
+    public String readUrlWithPassword() {
+        return readUrlWithPassword;
+    }
+
+    /**
+     * How far a standby's replay may lag behind for it to serve reads ({@code DB_MAX_REPLICA_LAG}). The lag is
+     * measured every {@link #replicaCheckInterval()}: zero when the standby has replayed all the WAL it received,
+     * otherwise the time since the last transaction it replayed committed on the primary. With no standby
+     * within the bound, reads go to the primary.
+     */
+    public Duration maxReplicaLag() {
+        return maxReplicaLag;
+    }
+
+    /** How often every standby's role, reachability and replay lag are measured ({@code DB_REPLICA_CHECK_INTERVAL}). */
+    public Duration replicaCheckInterval() {
+        return replicaCheckInterval;
+    }
+
+    /** Whether connections go through PgBouncer, and in which mode ({@code DB_PGBOUNCER}); see {@link PgBouncerMode}. */
+    public PgBouncerMode pgBouncer() {
+        return pgBouncer;
+    }
+
     /** Name used in pool and thread names, {@code pgkeeper-<name>-...} ({@code DB_POOL_NAME}). */
     public String name() {
         return name;
@@ -324,13 +391,16 @@ public final class DatabaseConfig {
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
                 && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
                 && disconnectTimeout.equals(c.disconnectTimeout) && probeTimeout.equals(c.probeTimeout)
-                && probeInterval.equals(c.probeInterval) && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
+                && probeInterval.equals(c.probeInterval) && Objects.equals(readUrlWithPassword, c.readUrlWithPassword)
+                && maxReplicaLag.equals(c.maxReplicaLag) && replicaCheckInterval.equals(c.replicaCheckInterval)
+                && pgBouncer == c.pgBouncer && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
-                statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, name, appEnv);
+                statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, readUrlWithPassword, maxReplicaLag,
+                replicaCheckInterval, pgBouncer, name, appEnv);
     }
 
     /** All settings, with the URL as {@link #url()} shows it: never the password. */
@@ -343,7 +413,9 @@ public final class DatabaseConfig {
                 + "ms, socketTimeout=" + socketTimeout.toMillis()
                 + "ms, reconnectInterval=" + reconnectInterval.toMillis() + "ms, disconnectTimeout="
                 + disconnectTimeout.toMillis() + "ms, probeTimeout=" + probeTimeout().toMillis()
-                + "ms, probeInterval=" + probeInterval.toMillis() + "ms, appEnv=" + appEnv + "]";
+                + "ms, probeInterval=" + probeInterval.toMillis() + "ms, readUrl=" + maskedReadUrl
+                + ", maxReplicaLag=" + maxReplicaLag.toMillis() + "ms, replicaCheckInterval="
+                + replicaCheckInterval.toMillis() + "ms, pgBouncer=" + pgBouncer + ", appEnv=" + appEnv + "]";
     }
 
     /**
@@ -368,6 +440,10 @@ public final class DatabaseConfig {
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
         private Duration probeTimeout;
         private Duration probeInterval = Duration.ofMillis(20);
+        private String readUrl;
+        private Duration maxReplicaLag = Duration.ofMillis(5_000);
+        private Duration replicaCheckInterval = Duration.ofMillis(1_000);
+        private PgBouncerMode pgBouncer = PgBouncerMode.OFF;
         private String name = "default";
         private String appEnv;
 
@@ -455,6 +531,30 @@ public final class DatabaseConfig {
             return this;
         }
 
+        /** See {@link DatabaseConfig#readUrl()}; default unset ({@code null}). */
+        public Builder readUrl(String readUrl) {
+            this.readUrl = readUrl;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#maxReplicaLag()}; default 5 s. */
+        public Builder maxReplicaLag(Duration maxReplicaLag) {
+            this.maxReplicaLag = maxReplicaLag;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#replicaCheckInterval()}; default 1 s. */
+        public Builder replicaCheckInterval(Duration replicaCheckInterval) {
+            this.replicaCheckInterval = replicaCheckInterval;
+            return this;
+        }
+
+        /** See {@link DatabaseConfig#pgBouncer()}; default {@link PgBouncerMode#OFF}. */
+        public Builder pgBouncer(PgBouncerMode pgBouncer) {
+            this.pgBouncer = pgBouncer;
+            return this;
+        }
+
         /** See {@link DatabaseConfig#name()}; default {@code default}. */
         public Builder name(String name) {
             this.name = name;
@@ -490,6 +590,33 @@ public final class DatabaseConfig {
                                 + retryBaseDelay.toMillis() + " ms wait " + totalMillis / 1000 + " s in all",
                         "keep the total under one hour (fewer retries or a shorter " + DB_RETRY_BASE_DELAY
                                 + "); the reconnect loop covers longer outages");
+            }
+        }
+
+        /**
+         * In transaction mode a server connection serves many clients, so nothing may live in the session: a
+         * statement timeout (a session setting sent at startup) and server-side prepared statements are refused.
+         */
+        private void checkPgBouncer(ConfigProblems problems, ConnectionUrl... urls) {
+            if (pgBouncer == null) {
+                problems.add(DB_PGBOUNCER, "pgBouncer", "is missing", "use off, session or transaction");
+                return;
+            }
+            if (pgBouncer != PgBouncerMode.TRANSACTION) {
+                return;
+            }
+            if (statementTimeout != null && !statementTimeout.isZero()) {
+                problems.add(DB_STATEMENT_TIMEOUT, "statementTimeout", "is set while " + DB_PGBOUNCER + "=transaction",
+                        "PgBouncer in transaction mode cannot keep a session setting: unset it and set the timeout on the"
+                                + " role instead (ALTER ROLE app SET statement_timeout = '30s')");
+            }
+            for (ConnectionUrl u : urls) {
+                String threshold = u == null ? null : u.driverProperties().get("prepareThreshold");
+                if (threshold != null && !threshold.trim().equals("0")) {
+                    problems.add(DB_PGBOUNCER, "pgBouncer", "is transaction but the URL sets prepareThreshold="
+                                    + threshold, "remove prepareThreshold from the URL: in transaction mode pgkeeper sets"
+                                    + " it to 0, because a statement prepared in one transaction is gone in the next");
+                }
             }
         }
 
@@ -532,8 +659,13 @@ public final class DatabaseConfig {
                 problems.add(DB_POOL_NAME, "name", name == null ? "is missing" : "'" + name + "' is not a valid name",
                         "use 1 to 40 letters, digits, '_' or '-', e.g. " + DB_POOL_NAME + "=orders");
             }
+            ConnectionUrl parsedRead = readUrl == null || readUrl.isBlank() ? null
+                    : problems.checkUrl(DATABASE_READ_URL, "readUrl", readUrl);
+            problems.checkDuration(DB_MAX_REPLICA_LAG, "maxReplicaLag", maxReplicaLag, 0, 86_400_000);
+            problems.checkDuration(DB_REPLICA_CHECK_INTERVAL, "replicaCheckInterval", replicaCheckInterval, 50, 3_600_000);
+            checkPgBouncer(problems, parsed, parsedRead);
             problems.throwIfAny();
-            return new DatabaseConfig(this, parsed);
+            return new DatabaseConfig(this, parsed, parsedRead);
         }
     }
 }

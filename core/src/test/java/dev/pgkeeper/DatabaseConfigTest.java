@@ -247,4 +247,51 @@ class DatabaseConfigTest {
         assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).maxRetries(20).build())
                 .hasMessageContaining("DB_MAX_RETRIES (maxRetries): 20 retries from a base delay of 1000 ms wait");
     }
+
+    @Test
+    void severalServerSettingsHaveDefaultsAndAreRead() {
+        DatabaseConfig d = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL));
+        assertThat(d.readUrl()).isNull();
+        assertThat(d.maxReplicaLag()).isEqualTo(Duration.ofMillis(5000));
+        assertThat(d.replicaCheckInterval()).isEqualTo(Duration.ofMillis(1000));
+        assertThat(d.pgBouncer()).isEqualTo(PgBouncerMode.OFF);
+
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL,
+                "DATABASE_READ_URL", "postgresql://reader:s3cret-read@r1:5433,r2:5434/app",
+                "DB_MAX_REPLICA_LAG", "250", "DB_REPLICA_CHECK_INTERVAL", "100", "DB_PGBOUNCER", "Transaction"));
+        assertThat(c.readUrl()).isEqualTo("postgresql://reader@r1:5433,r2:5434/app");
+        assertThat(c.readUrlWithPassword()).contains("s3cret-read");
+        assertThat(c.maxReplicaLag()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.replicaCheckInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.pgBouncer()).isEqualTo(PgBouncerMode.TRANSACTION);
+        assertThat(c.toString()).doesNotContain("s3cret-read").contains("pgBouncer=TRANSACTION");
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void severalServerSettingsAreCheckedWithTheOthers() {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", "jdbc:postgresql://db/app?prepareThreshold=5");
+        env.put("DATABASE_READ_URL", "postgresql://reader:s3cret-read@/app");
+        env.put("DB_MAX_REPLICA_LAG", "-1");
+        env.put("DB_REPLICA_CHECK_INTERVAL", "10");
+        env.put("DB_PGBOUNCER", "statement");
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(env))
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DATABASE_READ_URL")
+                .hasMessageContaining("DB_MAX_REPLICA_LAG")
+                .hasMessageContaining("DB_REPLICA_CHECK_INTERVAL")
+                .hasMessageContaining("DB_PGBOUNCER (pgBouncer): 'statement' is not one of off, session, transaction")
+                .message().doesNotContain("s3cret-read");
+
+        env.put("DB_PGBOUNCER", "transaction");
+        env.put("DB_STATEMENT_TIMEOUT", "5000");
+        env.remove("DATABASE_READ_URL");
+        env.remove("DB_MAX_REPLICA_LAG");
+        env.remove("DB_REPLICA_CHECK_INTERVAL");
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(env))
+                .hasMessageContaining("2 problems")
+                .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): is set while DB_PGBOUNCER=transaction")
+                .hasMessageContaining("URL sets prepareThreshold=5");
+    }
 }

@@ -54,6 +54,12 @@ class RecordShapesTest {
     }
 
     @Test
+    void hostStatus() {
+        assertShape(HostStatus.class, "String host", "boolean reachable", "ServerRole role", "Duration replayLag",
+                "boolean servesWrites", "boolean servesReads", "Instant checkedAt", "ErrorCode error");
+    }
+
+    @Test
     void connectionEvent() {
         assertShape(ConnectionEvent.class, "Type type", "ConnectionPhase phase", "Instant at", "int attempt",
                 "Duration nextDelay", "DatabaseError error");

@@ -162,6 +162,8 @@ class LifecycleProperties {
                 case CONNECTION_LOST -> assertThat(previous).as("lost in %s", events).isEqualTo(ConnectionPhase.CONNECTED);
                 case SERVER_RESTARTED -> assertThat(List.of(previous, e.phase())).as("restart in %s", events)
                         .containsOnly(ConnectionPhase.CONNECTED);
+                case PRIMARY_CHANGED -> assertThat(List.of(previous, e.phase())).as("new primary in %s", events)
+                        .containsOnly(ConnectionPhase.CONNECTED);
                 case FAILED -> assertThat(e.phase()).isEqualTo(ConnectionPhase.FAILED);
                 case DISCONNECTED -> assertThat(e.phase()).isEqualTo(ConnectionPhase.DISCONNECTED);
                 case RETRYING -> assertThat(e.phase()).isIn(ConnectionPhase.CONNECTING, ConnectionPhase.RECONNECTING,
@@ -169,7 +171,8 @@ class LifecycleProperties {
             }
             assertThat(e.error() == null).as("error of %s", e)
                     .isEqualTo(e.type() == ConnectionEvent.Type.CONNECTED || e.type() == ConnectionEvent.Type.DISCONNECTED
-                            || e.type() == ConnectionEvent.Type.SERVER_RESTARTED);
+                            || e.type() == ConnectionEvent.Type.SERVER_RESTARTED
+                            || e.type() == ConnectionEvent.Type.PRIMARY_CHANGED);
             previous = e.phase() == ConnectionPhase.DISCONNECTED ? ConnectionPhase.NOT_INITIALIZED : e.phase();
         }
         if (!events.isEmpty()) {

@@ -58,7 +58,8 @@ public final class MyBatisClient {
         this.manager = manager;
         this.factory = factory;
         this.sessions = SqlSessionManager.newInstance(factory);
-        this.transactions = new TransactionRunner(sessions, this::translate);
+        this.transactions = new TransactionRunner(sessions, this::translate,
+                factory.getConfiguration().getEnvironment().getDataSource() instanceof DeferredDataSource d ? d : null);
     }
 
     /** A builder for a client of the process-wide manager ({@link ConnectionManager#getInstance()}). */

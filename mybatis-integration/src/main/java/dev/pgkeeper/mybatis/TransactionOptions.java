@@ -60,7 +60,12 @@ public final class TransactionOptions {
         return new TransactionOptions(level, readOnly, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
     }
 
-    /** Runs the transaction read-only: writes fail with {@link dev.pgkeeper.ErrorCode#READ_ONLY_TRANSACTION}. */
+    /**
+     * Runs the transaction read-only: writes fail with {@link dev.pgkeeper.ErrorCode#READ_ONLY_TRANSACTION}. Its
+     * connection comes from the manager's {@link dev.pgkeeper.ConnectionManager#readDataSource()}: a standby
+     * within {@code DB_MAX_REPLICA_LAG} when there is one, else the primary. A standby may not show the latest
+     * writes yet; read what you have just written in a read-write transaction.
+     */
     public TransactionOptions readOnly() {
         return new TransactionOptions(isolation, true, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
     }

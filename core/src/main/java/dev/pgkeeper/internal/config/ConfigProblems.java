@@ -78,6 +78,26 @@ public final class ConfigProblems {
     }
 
     /**
+     * Reads an enum constant by its name in any case ({@code transaction} for {@code TRANSACTION}); an unknown
+     * value is recorded as a problem that lists the allowed ones.
+     */
+    public <E extends Enum<E>> Optional<E> readChoice(Map<String, String> variables, String variable,
+                                                    String builderMethod, Class<E> type) {
+        return readString(variables, variable).flatMap(raw -> {
+            for (E e : type.getEnumConstants()) {
+                if (e.name().equalsIgnoreCase(raw)) {
+                    return Optional.of(e);
+                }
+            }
+            List<String> allowed = java.util.Arrays.stream(type.getEnumConstants())
+                    .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList();
+            add(variable, builderMethod, echo(raw) + " is not one of " + String.join(", ", allowed),
+                    "set one of them, e.g. " + variable + "=" + allowed.get(0));
+            return Optional.empty();
+        });
+    }
+
+    /**
      * Checks the database URL.
      *
      * @return the parsed URL, or {@code null} when it is missing or invalid (the problems are recorded)

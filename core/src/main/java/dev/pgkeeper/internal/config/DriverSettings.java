@@ -1,10 +1,12 @@
 package dev.pgkeeper.internal.config;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.PgBouncerMode;
 import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.url.ConnectionUrl;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -19,7 +21,11 @@ import java.util.Properties;
  * {@code DB_SOCKET_TIMEOUT}, {@code cancelSignalTimeout} from {@code DB_PROBE_TIMEOUT}. Only when
  * {@code DB_STATEMENT_TIMEOUT} is set is the server's {@code statement_timeout} added to the startup parameter
  * {@code options}; otherwise pgkeeper adds no {@code options} at all, because connection poolers such as
- * PgBouncer refuse it. Parameters written in the URL itself win over these derived values.
+ * PgBouncer refuse it. Parameters written in the URL itself win over these derived values. With
+ * {@code DB_PGBOUNCER=transaction}, {@code prepareThreshold=0}: no statement is prepared on the server.
+ *
+ * <p>With several hosts and a primary required ({@code target_session_attrs=read-write}), the manager finds
+ * the primary itself and pins its pool to that one host ({@link #forHost}).
  *
  * <p>Immutable and thread-safe; the property sets handed out are fresh copies.
  */
@@ -38,8 +44,19 @@ public final class DriverSettings {
     private final Duration statementTimeout;
     private final ConnectionTarget target;
     private final boolean singleHost;
+    private final ConnectionUrl url;
+    private final DatabaseConfig config;
+    /** Connect whatever the server's role: probes ask the role themselves. */
+    private final boolean anyRole;
 
     private DriverSettings(ConnectionUrl url, DatabaseConfig config) {
+        this(url, config, false);
+    }
+
+    private DriverSettings(ConnectionUrl url, DatabaseConfig config, boolean anyRole) {
+        this.anyRole = anyRole;
+        this.url = url;
+        this.config = config;
         this.jdbcUrl = url.jdbcUrl();
         this.user = url.user();
         this.password = url.password();
@@ -59,11 +76,63 @@ public final class DriverSettings {
      *                                  {@link DatabaseConfig}, which validates it)
      */
     public static DriverSettings of(DatabaseConfig config) {
-        ConnectionUrl url = ConnectionUrl.parse(config.urlWithPassword()).url();
-        if (url == null) {
-            throw new IllegalArgumentException("invalid URL in configuration " + config.url());
+        return new DriverSettings(parse(config.urlWithPassword(), config.url()), config);
+    }
+
+    /**
+     * The settings for {@code DATABASE_READ_URL}, with the same timeouts; {@code null} when it is not set.
+     *
+     * @throws IllegalArgumentException if the read URL does not parse (cannot happen for a validated configuration)
+     */
+    public static DriverSettings forReads(DatabaseConfig config) {
+        return config.readUrlWithPassword() == null ? null
+                : new DriverSettings(parse(config.readUrlWithPassword(), config.readUrl()), config);
+    }
+
+    private static ConnectionUrl parse(String url, String masked) {
+        ConnectionUrl parsed = ConnectionUrl.parse(url).url();
+        if (parsed == null) {
+            throw new IllegalArgumentException("invalid URL in configuration " + masked);
         }
-        return new DriverSettings(url, config);
+        return parsed;
+    }
+
+    /**
+     * The same settings for one of the hosts only: the pool of a manager that follows the primary uses these.
+     * The URL's target server type stays, so pgjdbc refuses a connection to that host once it is a standby.
+     */
+    public DriverSettings forHost(ConnectionUrl.HostPort host) {
+        return new DriverSettings(oneHost(host), config, false);
+    }
+
+    /** The same settings for one of the hosts only, connecting whatever its role: for probes that ask the role. */
+    public DriverSettings forHostAnyRole(ConnectionUrl.HostPort host) {
+        return new DriverSettings(oneHost(host), config, true);
+    }
+
+    private ConnectionUrl oneHost(ConnectionUrl.HostPort host) {
+        return new ConnectionUrl(url.form(), List.of(host), url.database(), url.user(), url.password(), url.parameters());
+    }
+
+    /** The one host these settings connect to, or {@code null} when there are several. */
+    public ConnectionUrl.HostPort singleHostOrNull() {
+        return url.hosts().size() == 1 ? url.hosts().get(0) : null;
+    }
+
+    /** The hosts, in URL order. */
+    public List<ConnectionUrl.HostPort> hosts() {
+        return url.hosts();
+    }
+
+    /**
+     * Whether the manager finds the primary among several hosts itself: the URL names more than one host and
+     * asks for a primary ({@code target_session_attrs=read-write} or {@code primary}, JDBC
+     * {@code targetServerType=primary}). With one host, or another target, pgjdbc picks the host per connection.
+     */
+    public boolean followsPrimary() {
+        String target = urlProperties.get("targetServerType");
+        return url.hosts().size() > 1 && target != null
+                && (target.equalsIgnoreCase("primary") || target.equalsIgnoreCase("master"));
     }
 
     /** The URL for pgjdbc: hosts, ports and database; no credentials, no parameters. */
@@ -108,6 +177,13 @@ public final class DriverSettings {
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgkeeper");
         p.putAll(urlProperties);
+        if (anyRole) {
+            p.setProperty("targetServerType", "any");
+        }
+        if (config.pgBouncer() == PgBouncerMode.TRANSACTION) {
+            // A statement prepared on one server connection is unknown to the next transaction's.
+            p.setProperty("prepareThreshold", "0");
+        }
         withStatementTimeout(p);
         if (user != null) {
             p.setProperty(USER, user);

@@ -32,6 +32,9 @@ public final class Session {
     final AtomicLong lastPoolCheck = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
     /** Whether the periodic loop was started; see {@link Watcher#startLoop}. */
     final AtomicBoolean loopStarted = new AtomicBoolean();
+    /** Pools that serve beside the lifecycle's own (the read router's), closed with the session. */
+    private final java.util.List<ManagedPool> adopted = new java.util.ArrayList<>();
+    private boolean adoptedDrained;
     /** The retry schedule of {@code initializeConnection()} under way, or the last one; see {@link Initializer}. */
     final AtomicReference<Initializer.Run> initialization = new AtomicReference<>();
 
@@ -54,6 +57,30 @@ public final class Session {
     /** The pools this session replaced and has not closed yet. */
     public PoolRetirement retirement() {
         return retirement;
+    }
+
+    /**
+     * Makes {@code pool} close when the session ends.
+     *
+     * @return {@code false}, after closing the pool, when the session has ended already
+     */
+    public boolean adopt(ManagedPool pool) {
+        synchronized (adopted) {
+            if (!adoptedDrained) {
+                adopted.add(pool);
+                return true;
+            }
+        }
+        closeQuietly(pool);
+        return false;
+    }
+
+    /** The pools adopted so far; pools adopted from now on are closed at once. */
+    public java.util.List<ManagedPool> drainAdopted() {
+        synchronized (adopted) {
+            adoptedDrained = true;
+            return new java.util.ArrayList<>(adopted);
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a scheduler for the retry schedule, the watcher's ticks and retirement checks;</li>
  *   <li>one probe thread, so at most one probe is ever in flight;</li>
  *   <li>one health-check worker, so a hanging check never delays anything else;</li>
+ *   <li>host probes, one per host, with a URL of several hosts;</li>
  *   <li>closers that shut replaced pools down (a close that hangs blocks only its own thread);</li>
  *   <li>one thread that delivers events to listeners, in order.</li>
  * </ul>
@@ -26,6 +27,7 @@ public final class SessionThreads {
     private final ExecutorService probe;
     private final ExecutorService health;
     private final ExecutorService closer;
+    private final ExecutorService hosts;
     private final ExecutorService events;
     private volatile Thread eventThread;
 
@@ -38,6 +40,7 @@ public final class SessionThreads {
         probe = Executors.newSingleThreadExecutor(named(prefix + "probe"));
         health = Executors.newSingleThreadExecutor(named(prefix + "health"));
         closer = Executors.newCachedThreadPool(named(prefix + "closer"));
+        hosts = Executors.newCachedThreadPool(named(prefix + "host-probe"));
         events = Executors.newSingleThreadExecutor(r -> eventThread = named(prefix + "events").newThread(r));
     }
 
@@ -59,6 +62,11 @@ public final class SessionThreads {
     /** Closes pools. */
     public ExecutorService closer() {
         return closer;
+    }
+
+    /** Probes the hosts of a several-host URL, one thread per host probe in flight. */
+    public ExecutorService hosts() {
+        return hosts;
     }
 
     /** Delivers listener events, in order. */
@@ -83,10 +91,11 @@ public final class SessionThreads {
         scheduler.shutdownNow();
         probe.shutdownNow();
         health.shutdownNow();
+        hosts.shutdownNow();
         closer.shutdown();
         events.shutdown();
         boolean terminated = await(scheduler, deadlineNanos) & await(probe, deadlineNanos)
-                & await(health, deadlineNanos) & await(closer, deadlineNanos);
+                & await(health, deadlineNanos) & await(hosts, deadlineNanos) & await(closer, deadlineNanos);
         return isEventThread() ? terminated : terminated & await(events, deadlineNanos);
     }
 

@@ -8,6 +8,9 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.PoolStats;
 import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.hosts.HostBoard;
+import dev.pgkeeper.internal.hosts.HostProbes;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import dev.pgkeeper.internal.lifecycle.StateMachine.EventDetails;
 import dev.pgkeeper.internal.lifecycle.StateMachine.Transition;
 import dev.pgkeeper.internal.pool.ManagedPool;
@@ -37,6 +40,10 @@ import org.apache.logging.log4j.Logger;
  *   <li>an answer while connected from the same server with a new start time means it restarted: the pool's
  *       connections are evicted (idle ones closed now, lent ones when they come back; none aborted). An answer
  *       from another server behind the same address changes nothing;</li>
+ *   <li>with several hosts and a primary required, every probe asks all hosts at once for their role
+ *       ({@link HostProbes}); while connected, a primary on another host than the pool's means a switchover or
+ *       failover: a pool for the new primary is installed and the old one retired at once
+ *       ({@code PRIMARY_CHANGED});</li>
  *   <li>no answer while connected, after a pooled connection failed (or when the pool cannot serve either),
  *       means the connection is lost: RECONNECTING, and the pool is retired, which releases the threads
  *       waiting in it at once;</li>
@@ -61,17 +68,29 @@ public final class Watcher {
     private final DriverSettings driver;
     private final ConnectionTarget target;
     private final Prober prober;
+    /** With several hosts and a primary required: probes them all at once to find the primary; else {@code null}. */
+    private final HostProbes hosts;
+    private final HostBoard board;
     private final AtomicLong generations = new AtomicLong();
     /** How long the last successful probe took, login included; how long a call waits for a fresh probe. */
     private volatile long loginNanos = TimeUnit.MILLISECONDS.toNanos(25);
 
-    /** Watches the server {@code driver} connects to, for the manager whose state {@code machine} holds. */
-    public Watcher(StateMachine machine, DatabaseConfig config, DriverSettings driver) {
+    /**
+     * Watches the server {@code driver} connects to, for the manager whose state {@code machine} holds; with
+     * several hosts and a primary required, whichever host is the primary. What probes learn about each host
+     * goes to {@code board}.
+     */
+    public Watcher(StateMachine machine, DatabaseConfig config, DriverSettings driver, HostBoard board) {
         this.machine = machine;
         this.config = config;
         this.driver = driver;
         this.target = driver.target();
         this.prober = new Prober(driver);
+        this.board = board;
+        this.hosts = driver.followsPrimary() ? new HostProbes(driver, board) : null;
+        if (hosts == null && driver.singleHostOrNull() != null) {
+            board.register(java.util.List.of(driver.singleHostOrNull()));
+        }
     }
 
     /** What a probe ended with: {@code error} is {@code null} when the server answered. */
@@ -254,7 +273,7 @@ public final class Watcher {
         ProbeResult result = null;
         DatabaseError error = null;
         try {
-            result = prober.probe(bound);
+            result = hosts != null ? hosts.findPrimary(bound, p.session.threads().hosts()) : probeOneServer(bound);
         } catch (DatabaseError e) {
             error = e;
         }
@@ -272,6 +291,22 @@ public final class Watcher {
         }
     }
 
+    private ProbeResult probeOneServer(Duration bound) {
+        HostPort host = driver.singleHostOrNull();
+        try {
+            ProbeResult result = prober.probe(bound);
+            if (host != null) {
+                board.answered(host, result);
+            }
+            return result;
+        } catch (DatabaseError e) {
+            if (host != null) {
+                board.failed(host, e);
+            }
+            throw e;
+        }
+    }
+
     private void answered(Session session, ProbeResult result, Probe.Request request) {
         loginNanos = result.latencyNanos();
         boolean handedOver = false;
@@ -282,6 +317,8 @@ public final class Watcher {
             }
             if (s.awaitsConnection() || request.replacePool()) {
                 handedOver = install(session, result, request.handOver());
+            } else if (hosts != null && s.phase() == ConnectionPhase.CONNECTED && !s.server().sameServerAs(result.server())) {
+                handedOver = install(session, result, true); // a switchover or failover: follow the primary now
             } else if (s.phase() == ConnectionPhase.CONNECTED && s.server().restartedAs(result.server())) {
                 restarted(s, result);
             }
@@ -303,10 +340,12 @@ public final class Watcher {
         // for another login. A pool that keeps no idle connection takes it only when a call waits to borrow.
         boolean give = handOver || config.poolMinIdle() > 0;
         WarmConnection first = give ? result.connection() : WarmConnection.none();
-        ManagedPool pool = ManagedPool.start(config, driver, generation, () -> suspect(generation), first);
+        DriverSettings poolDriver = hosts != null ? driver.forHost(result.host()) : driver;
+        ManagedPool pool = ManagedPool.start(config, poolDriver, generation, () -> suspect(generation), first, hosts != null);
         Transition t = machine.apply(s -> s.session() == session && !s.isIdle()
                         ? s.connected(pool, result.server(), machine.clock().instant()) : null,
-                (b, a) -> ConnectionEvent.Type.CONNECTED, EventDetails.NONE);
+                (b, a) -> hosts != null && b.phase() == ConnectionPhase.CONNECTED && !b.server().sameServerAs(a.server())
+                        ? ConnectionEvent.Type.PRIMARY_CHANGED : ConnectionEvent.Type.CONNECTED, EventDetails.NONE);
         if (t == null) {
             session.closeInBackground(pool); // disconnected meanwhile; the pool closes the probe's connection too
             return give;
@@ -314,7 +353,13 @@ public final class Watcher {
         if (t.before().pool() != null) {
             session.retirement().retire(t.before().pool());
         }
-        LOG.info("Connected to {} through pool {} ({})", target.sanitizedUrl(), pool.name(), result.server());
+        if (t.before().phase() == ConnectionPhase.CONNECTED && hosts != null) {
+            LOG.warn("The primary of {} is now {} ({}); pool {} serves, pool {} to {} was retired", target.hosts(),
+                    result.host(), result.server(), pool.name(), t.before().pool().name(), t.before().server());
+        } else {
+            LOG.info("Connected to {} through pool {} ({})", hosts != null ? target.sanitizedUrl() + " at " + result.host()
+                    : target.sanitizedUrl(), pool.name(), result.server());
+        }
         session.stopRetries(); // the retry schedule may be waiting between attempts: it reports this success
         return give;
     }

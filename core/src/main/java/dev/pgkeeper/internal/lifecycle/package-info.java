@@ -8,7 +8,9 @@
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Lender} serves {@code dataSource().getConnection()} with one
  *       deadline per call.</li>
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Watcher} probes the server, one probe in flight per session,
- *       and acts on the answer: installs a pool, notices a restart, declares the connection lost.</li>
+ *       and acts on the answer: installs a pool, notices a restart, follows a new primary, declares the
+ *       connection lost. With several hosts and a primary required, a probe is a probe of every host at once
+ *       ({@link dev.pgkeeper.internal.hosts.HostProbes}).</li>
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Initializer} runs the retry schedule of
  *       {@code initializeConnection()}.</li>
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Session} holds what one run from {@code initializeConnection()}
@@ -26,6 +28,8 @@
  *  CONNECTING            permanent failure                            FAILED            FAILED
  *  CONNECTED             reconnect() installed a new pool             CONNECTED         CONNECTED
  *  CONNECTED             the same server answered, restarted          SERVER_RESTARTED  CONNECTED
+ *  CONNECTED             another host answered as primary (several    PRIMARY_CHANGED   CONNECTED
+ *                          hosts, a primary required): new pool there
  *  CONNECTED             no answer after a failure on the pool        CONNECTION_LOST   RECONNECTING
  *  RECONNECTING          a probe answered                             CONNECTED         CONNECTED
  *  RECONNECTING          the loop's attempt failed (temporary)        RETRYING          RECONNECTING

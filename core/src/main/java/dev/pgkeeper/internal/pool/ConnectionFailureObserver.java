@@ -12,15 +12,21 @@ import java.sql.SQLException;
 public final class ConnectionFailureObserver implements SQLExceptionOverride {
 
     private final Runnable onConnectionFailure;
+    private final boolean readOnlyIsFailure;
 
-    /** @param onConnectionFailure called, possibly many times at once, when a connection-level failure is seen */
-    public ConnectionFailureObserver(Runnable onConnectionFailure) {
+    /**
+     * @param onConnectionFailure called, possibly many times at once, when a connection-level failure is seen
+     * @param readOnlyIsFailure   whether a write refused by a read-only server (25006) counts too: for a pool
+     *                            that must reach the primary, it means the server was demoted
+     */
+    public ConnectionFailureObserver(Runnable onConnectionFailure, boolean readOnlyIsFailure) {
         this.onConnectionFailure = onConnectionFailure;
+        this.readOnlyIsFailure = readOnlyIsFailure;
     }
 
     @java.lang.Override
     public Override adjudicate(SQLException e) {
-        if (isConnectionFailure(e.getSQLState())) {
+        if (isConnectionFailure(e.getSQLState()) || readOnlyIsFailure && "25006".equals(e.getSQLState())) {
             onConnectionFailure.run();
         }
         return Override.CONTINUE_EVICT;

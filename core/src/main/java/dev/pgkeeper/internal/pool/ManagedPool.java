@@ -5,6 +5,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.PoolStats;
 import dev.pgkeeper.internal.config.DriverSettings;
+import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -41,10 +42,12 @@ public final class ManagedPool {
     private final long validationTimeoutMillis;
     private final WarmConnection first;
     private final Waiters waiters = new Waiters();
+    private final HostPort host;
     /** When a connection was last lent ({@link System#nanoTime()}): evidence that the pool makes progress. */
     private volatile long lastLentAt = System.nanoTime();
 
-    private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first) {
+    private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first, HostPort host) {
+        this.host = host;
         this.pool = pool;
         this.hikariConfig = hikariConfig;
         this.generation = generation;
@@ -63,6 +66,17 @@ public final class ManagedPool {
      */
     public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
                                     Runnable onConnectionFailure, WarmConnection first) {
+        return start(config, settings, generation, onConnectionFailure, first, false);
+    }
+
+    /**
+     * Starts a pool as {@link #start(DatabaseConfig, DriverSettings, long, Runnable, WarmConnection)} does.
+     *
+     * @param primaryOnly whether a write refused as read-only (SQLState 25006) also calls
+     *                    {@code onConnectionFailure}: the pool's server must be the primary, and is no more
+     */
+    public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
+                                    Runnable onConnectionFailure, WarmConnection first, boolean primaryOnly) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("pgkeeper-" + config.name() + "-" + generation);
         hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
@@ -74,10 +88,10 @@ public final class ManagedPool {
         hc.setValidationTimeout(validationTimeoutMillis(config));
         hc.setInitializationFailTimeout(-1);
         hc.setRegisterMbeans(false);
-        hc.setExceptionOverride(new ConnectionFailureObserver(onConnectionFailure));
+        hc.setExceptionOverride(new ConnectionFailureObserver(onConnectionFailure, primaryOnly));
         try {
             hc.validate();
-            return new ManagedPool(new HikariPool(hc), hc, generation, first);
+            return new ManagedPool(new HikariPool(hc), hc, generation, first, settings.singleHostOrNull());
         } catch (RuntimeException e) {
             first.close();
             throw e;
@@ -91,6 +105,11 @@ public final class ManagedPool {
      */
     public static long validationTimeoutMillis(DatabaseConfig config) {
         return Math.max(250, Math.min(config.probeTimeout().toMillis(), config.connectionTimeout().toMillis()) / 4);
+    }
+
+    /** The one host this pool connects to, or {@code null} when its URL names several. */
+    public HostPort host() {
+        return host;
     }
 
     /** Which pool this is, counting from 1 for the manager's first. */

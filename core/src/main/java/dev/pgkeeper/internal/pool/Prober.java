@@ -1,6 +1,7 @@
 package dev.pgkeeper.internal.pool;
 
 import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ServerRole;
 import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.sql.Connection;
@@ -16,14 +17,25 @@ import java.util.concurrent.TimeUnit;
  * that also says which server answered ({@link ServerIdentity}). This is how the manager proves
  * connectivity, decides that the server is down without waiting on the pool's connection timeout, and tells
  * a restart of its server (before stale pooled connections fail one by one) from another server answering
- * behind the same address.
+ * behind the same address. The answer also says whether the server takes writes and, for a standby, how far
+ * its replay lags.
  *
  * <p>Thread-safe.
  */
 public final class Prober {
 
+    /**
+     * Identity, role and replay lag in one round trip. The lag of a standby is zero when it has replayed all the
+     * WAL it received, else the time since the last transaction it replayed committed on the primary
+     * (PostgreSQL's usual measure); -1 when the standby has replayed nothing yet.
+     */
     private static final String QUERY = "SELECT pg_postmaster_start_time(), host(inet_server_addr()),"
-            + " inet_server_port(), (SELECT system_identifier::text FROM pg_control_system())";
+            + " inet_server_port(), (SELECT system_identifier::text FROM pg_control_system()),"
+            + " pg_is_in_recovery(), current_setting('transaction_read_only') = 'on',"
+            + " CASE WHEN NOT pg_is_in_recovery() THEN 0"
+            + " WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0"
+            + " ELSE coalesce(floor(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000), -1)"
+            + " END::bigint";
 
     private final DriverSettings settings;
 
@@ -48,15 +60,20 @@ public final class Prober {
             // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
             c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             ServerIdentity server;
+            ServerRole role;
+            long lagMillis;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(QUERY)) {
                 rs.next();
                 server = new ServerIdentity(rs.getString(4), rs.getString(2), rs.getInt(3),
                         rs.getTimestamp(1).toInstant());
+                role = rs.getBoolean(5) || rs.getBoolean(6) ? ServerRole.STANDBY : ServerRole.PRIMARY;
+                lagMillis = rs.getLong(7);
             }
             long latency = System.nanoTime() - start;
             // HikariCP reads a new connection's network timeout as the pool's: give it the pool's.
             c.setNetworkTimeout(Runnable::run, settings.poolSocketTimeoutMillis());
-            ProbeResult result = new ProbeResult(server, latency, WarmConnection.of(c));
+            ProbeResult result = new ProbeResult(server, role, lagMillis, settings.singleHostOrNull(), latency,
+                    WarmConnection.of(c));
             c = null;
             return result;
         } catch (SQLException | RuntimeException e) {

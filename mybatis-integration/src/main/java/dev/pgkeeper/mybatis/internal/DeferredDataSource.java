@@ -11,11 +11,14 @@ import javax.sql.DataSource;
 /**
  * The manager's DataSource, looked up at each borrow, so a MyBatis factory can be built before the manager
  * is initialized (as dependency-injection wiring often does); until then borrowing fails with pgkeeper's
- * NOT_INITIALIZED error. Thread-safe.
+ * NOT_INITIALIZED error. While a thread runs a read-only transaction ({@link #readsOnThisThread}), its
+ * connection comes from the manager's {@link ConnectionManager#readDataSource()}, which may be a standby.
+ * Thread-safe.
  */
 public final class DeferredDataSource implements DataSource {
 
     private final ConnectionManager manager;
+    private final ThreadLocal<Boolean> reads = new ThreadLocal<>();
 
     public DeferredDataSource(ConnectionManager manager) {
         this.manager = manager;
@@ -23,7 +26,19 @@ public final class DeferredDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return manager.dataSource().getConnection();
+        return (reads.get() != null ? manager.readDataSource() : manager.dataSource()).getConnection();
+    }
+
+    /**
+     * Whether connections borrowed on the calling thread from now on are for read-only work; {@code false}
+     * again once that work is done.
+     */
+    public void readsOnThisThread(boolean readOnly) {
+        if (readOnly) {
+            reads.set(Boolean.TRUE);
+        } else {
+            reads.remove();
+        }
     }
 
     @Override

@@ -93,10 +93,16 @@ public final class TransactionRunner {
     private final SqlSessionManager sessions;
     private final Translator translator;
     private final ThreadLocal<Frame> current = new ThreadLocal<>();
+    private final DeferredDataSource routing;
 
-    public TransactionRunner(SqlSessionManager sessions, Translator translator) {
+    /**
+     * @param routing the factory's DataSource, told when a read-only transaction runs so that it may borrow
+     *                from a standby; {@code null} when the factory's environment uses another DataSource
+     */
+    public TransactionRunner(SqlSessionManager sessions, Translator translator, DeferredDataSource routing) {
         this.sessions = sessions;
         this.translator = translator;
+        this.routing = routing;
     }
 
     /** Whether the calling thread is inside a transaction run here. */
@@ -286,6 +292,9 @@ public final class TransactionRunner {
         }
         Frame frame = new Frame(options);
         current.set(frame);
+        if (routing != null && options.isReadOnly()) {
+            routing.readsOnThisThread(true); // MyBatis borrows at the first statement, inside this frame
+        }
         try {
             R result = block.run();
             commit(frame);
@@ -298,7 +307,13 @@ public final class TransactionRunner {
             throw e;
         } finally {
             current.remove();
-            sessions.close();
+            try {
+                sessions.close();
+            } finally {
+                if (routing != null) {
+                    routing.readsOnThisThread(false);
+                }
+            }
         }
     }
 
