@@ -46,7 +46,8 @@ public final class TransactionOptions {
     }
 
     /**
-     * Runs the transaction at {@code level}.
+     * Runs the transaction at {@code level}, set with {@code SET TRANSACTION ISOLATION LEVEL} before its first
+     * statement: it belongs to this transaction only, also behind PgBouncer in transaction pooling mode.
      *
      * @throws NullPointerException     if {@code level} is {@code null}
      * @throws IllegalArgumentException for {@code NONE} and {@code SQL_SERVER_SNAPSHOT}, which PostgreSQL lacks

@@ -32,12 +32,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RepositoryIT {
 
     private Fixture fx;
-    private TestDatabase db;
 
     @BeforeAll
     void start(TestDatabase db) throws SQLException {
-        this.db = db;
-        fx = Fixture.start(db);
+        fx = startFixture(db);
+    }
+
+    /** The fixture the tests run on: connected to {@code db} directly; {@link PgBouncerRepositoryIT} goes through PgBouncer. */
+    Fixture startFixture(TestDatabase db) throws SQLException {
+        return Fixture.start(db);
     }
 
     @BeforeEach
@@ -152,7 +155,7 @@ class RepositoryIT {
     /** Property 8: a repository built before initialization fails clearly; built after, it works. */
     @Test
     void aRepositoryBeforeInitializationFailsClearly() throws SQLException {
-        try (ConnectionManager later = ConnectionManager.create(Fixture.config(db).build())) {
+        try (ConnectionManager later = ConnectionManager.create(fx.manager.config())) {
             MyBatisClient client = Fixture.client(later); // building the client before is fine
 
             assertThatThrownBy(() -> new UserRepository(client))

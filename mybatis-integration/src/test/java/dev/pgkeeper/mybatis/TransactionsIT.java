@@ -44,8 +44,13 @@ class TransactionsIT {
 
     @BeforeAll
     void start(TestDatabase db) throws SQLException {
-        fx = Fixture.start(db);
+        fx = startFixture(db);
         session = fx.client.mapper(SessionMapper.class);
+    }
+
+    /** The fixture the tests run on: connected to {@code db} directly; {@link PgBouncerTransactionsIT} goes through PgBouncer. */
+    Fixture startFixture(TestDatabase db) throws SQLException {
+        return Fixture.start(db);
     }
 
     @BeforeEach

@@ -68,29 +68,39 @@ public final class PgBouncerServer implements AutoCloseable {
      * client asks for is passed through to the server. Returns once it accepts TCP connections (bounded).
      */
     public static PgBouncerServer start(String serverHost, int serverPort, String user, String password, PoolMode mode) {
+        return start(serverHost, serverPort, user, password, mode, java.util.Map.of());
+    }
+
+    /**
+     * Like {@link #start(String, int, String, String, PoolMode)}, with more {@code [pgbouncer]} settings (name to
+     * value), such as {@code server_login_retry}; a setting named here replaces the fixture's own.
+     */
+    public static PgBouncerServer start(String serverHost, int serverPort, String user, String password, PoolMode mode,
+                                        java.util.Map<String, String> settings) {
         Path pgbouncer = ServerProcesses.require("pgbouncer");
         try {
             Path dir = ServerProcesses.createOwnedTempDirectory("pgkeeper-pgbouncer-");
             PgBouncerServer server = new PgBouncerServer(dir, PrivateServer.freePort(), user, password);
             LIVE.add(server);
             Files.writeString(dir.resolve("userlist.txt"), quote(user) + " " + quote(password) + "\n");
-            Files.writeString(dir.resolve("pgbouncer.ini"), String.join("\n",
-                    "[databases]",
-                    "* = host=" + serverHost + " port=" + serverPort,
-                    "[pgbouncer]",
-                    "listen_addr = 127.0.0.1",
-                    "listen_port = " + server.port,
-                    "unix_socket_dir =",
-                    "auth_type = scram-sha-256",
-                    "auth_file = " + dir.resolve("userlist.txt"),
-                    "pool_mode = " + mode.config(),
-                    "default_pool_size = 4",
-                    "max_client_conn = 100",
-                    "ignore_startup_parameters = extra_float_digits",
-                    "logfile = " + dir.resolve("pgbouncer.log"),
-                    "pidfile = " + dir.resolve("pgbouncer.pid"),
-                    "admin_users = " + user,
-                    ""));
+            java.util.Map<String, String> ini = new java.util.LinkedHashMap<>();
+            ini.put("listen_addr", "127.0.0.1");
+            ini.put("listen_port", Integer.toString(server.port));
+            ini.put("unix_socket_dir", "");
+            ini.put("auth_type", "scram-sha-256");
+            ini.put("auth_file", dir.resolve("userlist.txt").toString());
+            ini.put("pool_mode", mode.config());
+            ini.put("default_pool_size", "4");
+            ini.put("max_client_conn", "100");
+            ini.put("ignore_startup_parameters", "extra_float_digits");
+            ini.put("logfile", dir.resolve("pgbouncer.log").toString());
+            ini.put("pidfile", dir.resolve("pgbouncer.pid").toString());
+            ini.put("admin_users", user);
+            ini.putAll(settings);
+            StringBuilder text = new StringBuilder("[databases]\n* = host=" + serverHost + " port=" + serverPort
+                    + "\n[pgbouncer]\n");
+            ini.forEach((name, value) -> text.append(name).append(" = ").append(value).append('\n'));
+            Files.writeString(dir.resolve("pgbouncer.ini"), text.toString());
             ServerProcesses.chownToPostgres(dir);
             dir.resolve("userlist.txt").toFile().setReadable(false, false);
             dir.resolve("userlist.txt").toFile().setReadable(true, true);

@@ -11,6 +11,7 @@ import dev.pgkeeper.mybatis.TransactionOptions;
 import dev.pgkeeper.mybatis.TransactionRetry;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionManager;
+import org.apache.ibatis.session.TransactionIsolationLevel;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -41,8 +43,11 @@ import org.postgresql.util.PSQLException;
  *       silently roll it back): the commit fails with that statement's error, so a swallowed conflict is
  *       still retried. A statement that PostgreSQL refuses after such a failure (25P02) fails with an error
  *       naming the first failure, its statement and its code, with that failure as cause.</li>
- *   <li>Read-only is set when the first statement opens the connection, so a connection failure is
- *       reported as that statement's, in any transaction.</li>
+ *   <li>Read-only and the isolation level are set when the first statement opens the connection, so a
+ *       connection failure is reported as that statement's, in any transaction. Both belong to the
+ *       transaction alone ({@code BEGIN READ ONLY}, {@code SET TRANSACTION ISOLATION LEVEL}), never to the
+ *       session: behind PgBouncer in transaction pooling mode a session setting would stay on a server
+ *       connection that other clients' transactions use next.</li>
  *   <li>A block run inside another joins it; the outermost decides isolation, read-only, batching and
  *       retries. Asking for a stricter isolation or read-only than the running transaction is refused.</li>
  *   <li>On request, a block that fails with a serialization failure or a deadlock runs again, each attempt a
@@ -74,6 +79,14 @@ public final class TransactionRunner {
          */
         boolean readOnlyPending;
         /**
+         * The isolation level still to be set, with {@code SET TRANSACTION} before the first statement, or
+         * {@code null}. Not with {@link Connection#setTransactionIsolation}: pgjdbc sends that as
+         * {@code SET SESSION CHARACTERISTICS}, which outlives the transaction, and HikariCP's reset afterwards
+         * is a session statement too; behind PgBouncer in transaction mode both land on whichever server
+         * connection is free and change the isolation of other clients' transactions.
+         */
+        TransactionIsolationLevel isolationPending;
+        /**
          * The first failure the server reported in this transaction. PostgreSQL aborted the transaction
          * there: it refuses every later statement (25P02) and answers COMMIT with a rollback.
          */
@@ -82,6 +95,7 @@ public final class TransactionRunner {
         Frame(TransactionOptions options) {
             this.options = options;
             this.readOnlyPending = options.isReadOnly();
+            this.isolationPending = options.isolationLevel();
         }
     }
 
@@ -123,7 +137,7 @@ public final class TransactionRunner {
         }
         try {
             if (!ownSession) {
-                applyPendingReadOnly(mapperName, method);
+                applyPendingSettings(mapperName, method);
             }
             return call.invoke();
         } catch (InvocationTargetException e) {
@@ -141,7 +155,7 @@ public final class TransactionRunner {
      */
     public Object runMapperMethod(String mapperName, Method method, MapperCall call) throws Throwable {
         if (sessions.isManagedSessionStarted()) {
-            applyPendingReadOnly(mapperName, method);
+            applyPendingSettings(mapperName, method);
             try {
                 return call.execute(sessions);
             } catch (RuntimeException e) {
@@ -211,20 +225,31 @@ public final class TransactionRunner {
     }
 
     /**
-     * Sets read-only on the transaction's connection before its first statement; MyBatis opens the connection
-     * here, so a failure to get one is reported as this statement's.
+     * Sets read-only and the isolation level on the transaction before its first statement; MyBatis opens the
+     * connection here, so a failure to get one is reported as this statement's.
      */
-    private void applyPendingReadOnly(String mapperName, Method method) throws Throwable {
+    private void applyPendingSettings(String mapperName, Method method) throws Throwable {
         Frame frame = current.get();
-        if (frame == null || !frame.readOnlyPending) {
+        if (frame == null || (!frame.readOnlyPending && frame.isolationPending == null)) {
             return;
         }
         try {
-            sessions.getConnection().setReadOnly(true); // before the first statement: BEGIN READ ONLY
+            Connection connection = sessions.getConnection();
+            if (frame.readOnlyPending) {
+                connection.setReadOnly(true); // before the first statement: BEGIN READ ONLY
+                frame.readOnlyPending = false; // only once it is set: a caught failure must not let a write through
+            }
+            if (frame.isolationPending != null) {
+                // The first statement of the transaction (pgjdbc sends BEGIN with it), so it applies to this
+                // transaction only. The level comes from the enum, never from the caller's text.
+                try (java.sql.Statement set = connection.createStatement()) {
+                    set.execute("SET TRANSACTION ISOLATION LEVEL " + frame.isolationPending.name().replace('_', ' '));
+                }
+                frame.isolationPending = null;
+            }
         } catch (SQLException | RuntimeException e) {
             throw failed(e, mapperName, method);
         }
-        frame.readOnlyPending = false; // only once it is set: a caught failure must not let a write through
     }
 
     /**
@@ -285,11 +310,7 @@ public final class TransactionRunner {
 
     private <R, X extends Exception> R attempt(TransactionOptions options, TransactionCallback<R, X> block) throws X {
         ExecutorType executor = options.isBatch() ? ExecutorType.BATCH : ExecutorType.SIMPLE;
-        if (options.isolationLevel() == null) {
-            sessions.startManagedSession(executor);
-        } else {
-            sessions.startManagedSession(executor, options.isolationLevel());
-        }
+        sessions.startManagedSession(executor); // the isolation level is set in the transaction: applyPendingSettings
         Frame frame = new Frame(options);
         current.set(frame);
         if (routing != null && options.isReadOnly()) {
