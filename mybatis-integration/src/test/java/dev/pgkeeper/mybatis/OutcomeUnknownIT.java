@@ -72,6 +72,23 @@ class OutcomeUnknownIT {
     }
 
     @Test
+    void aReadOnlyTransactionWhoseCommitAnswerIsLostIsNotMarkedUnknown() throws Exception {
+        MyBatisClient client = Fixture.client(manager);
+        UserRepository inTx = new UserRepository(client);
+        users.add(new User("reader@example.com", "Reader"));
+
+        DatabaseError error = catchThrowableOfType(DatabaseError.class, () -> client.useTransaction(
+                TransactionOptions.defaults().readOnly(), () -> {
+                    inTx.count();
+                    proxy.mode(TcpProxy.Mode.DROP_REPLIES); // the COMMIT's answer is lost, but it wrote nothing
+                }));
+
+        assertThat(error).as("the commit's failure").isNotNull();
+        assertThat(error.code()).isEqualTo(ErrorCode.NETWORK_ERROR);
+        assertThat(error.isOutcomeUnknown()).as("a read-only transaction cannot have written: %s", error).isFalse();
+    }
+
+    @Test
     void anAutocommitWriteWhoseAnswerIsLostIsReportedAsOutcomeUnknown() throws Exception {
         proxy.mode(TcpProxy.Mode.DROP_REPLIES);
 

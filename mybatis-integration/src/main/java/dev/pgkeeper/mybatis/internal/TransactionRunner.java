@@ -349,7 +349,9 @@ public final class TransactionRunner {
                         first.troubleshootingSteps(), first.context(), e);
             }
             DatabaseError error = translator.translate(e, "commit");
-            throw MyBatisErrors.connectionBrokeInFlight(e) ? error.withOutcomeUnknown() : error;
+            // A read-only transaction wrote nothing, whatever became of its COMMIT: no need to check.
+            throw !frame.options.isReadOnly() && MyBatisErrors.connectionBrokeInFlight(e)
+                    ? error.withOutcomeUnknown() : error;
         }
     }
 
