@@ -116,6 +116,25 @@ class PrimaryAndStandbyIT {
     }
 
     @Test
+    void aReadUrlNamesTheServersForReads() throws Exception {
+        PatroniCluster.Node leader = cluster.leader();
+        PatroniCluster.Node replica = cluster.replica();
+        String credentials = cluster.user() + ":" + cluster.password();
+        try (ConnectionManager m = ConnectionManager.create(TestConfigs.forUrl(
+                        "postgresql://" + credentials + "@" + leader.host() + ":" + leader.port() + "/postgres")
+                .readUrl("postgresql://" + credentials + "@" + replica.host() + ":" + replica.port() + "/postgres")
+                .name("ha-read-url").replicaCheckInterval(Duration.ofMillis(100)).build())) {
+            assertThat(m.initializeConnection().success()).isTrue();
+            Await.until("the read server is checked", Duration.ofSeconds(10), () -> status(m, replica).servesReads());
+            assertThat(read(m)).isEqualTo(replica.port());
+            assertThat(write(m)).isEqualTo(leader.port());
+            assertThat(m.hosts()).extracting(HostStatus::host)
+                    .containsExactly(leader.host() + ":" + leader.port(), replica.host() + ":" + replica.port());
+            assertThat(m.config().toString()).doesNotContain(cluster.password());
+        }
+    }
+
+    @Test
     void aSwitchoverMovesWritesToTheNewPrimaryWithoutReadOnlyFailures() throws Exception {
         List<ConnectionEvent> events = new CopyOnWriteArrayList<>();
         try (ConnectionManager m = manager("ha-switch")) {

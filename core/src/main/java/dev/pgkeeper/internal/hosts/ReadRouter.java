@@ -131,9 +131,9 @@ public final class ReadRouter implements ConnectionSource {
                 HostPort host = healthy.get((start + i) % healthy.size());
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 try {
-                    Connection c = pool(r, host).borrow(Math.min(left, STANDBY_BORROW_MILLIS));
-                    c.setReadOnly(true);
-                    return c;
+                    return readOnly(pool(r, host).borrow(Math.min(left, STANDBY_BORROW_MILLIS)));
+                } catch (ManagedPool.ReleasedException e) {
+                    // its pool was retired while this read waited: on to the next
                 } catch (SQLException e) {
                     if (r.failed.add(host)) {
                         LOG.warn("Standby {} takes no reads until its next check: {}", host, e.getMessage());
@@ -142,22 +142,43 @@ public final class ReadRouter implements ConnectionSource {
             }
         }
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
-        Connection c = primary.borrow(left);
+        return readOnly(primary.borrow(left));
+    }
+
+    private static Connection readOnly(Connection c) throws SQLException {
         try {
             c.setReadOnly(true);
-        } catch (SQLException e) {
+            return c;
+        } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
-        return c;
     }
 
     private ManagedPool pool(Reads r, HostPort host) {
         return r.pools.computeIfAbsent(host, h -> {
-            ManagedPool p = ManagedPool.start(config, candidates.forHostAnyRole(h), generations.incrementAndGet(),
-                    () -> r.failed.add(h), WarmConnection.none());
+            long generation = generations.incrementAndGet();
+            java.util.concurrent.atomic.AtomicReference<ManagedPool> self = new java.util.concurrent.atomic.AtomicReference<>();
+            ManagedPool p = ManagedPool.start(config, candidates.forHostAnyRole(h),
+                    "pgkeeper-" + config.name() + "-read-" + generation, generation,
+                    () -> standbyFailed(r, h, self.get()), WarmConnection.none(), false);
+            self.set(p);
             r.session.adopt(p);
             return p;
         });
+    }
+
+    /**
+     * A connection of {@code pool} failed at the connection level, or the pool could not open one: the standby
+     * takes no reads until its next check, and its pool is retired, so reads waiting in it move on at once
+     * instead of waiting out their timeout. Called on application and HikariCP threads.
+     */
+    private void standbyFailed(Reads r, HostPort host, ManagedPool pool) {
+        if (r.failed.add(host)) {
+            LOG.warn("Standby {} takes no reads until its next check: a connection to it failed", host);
+        }
+        if (pool != null && r.pools.remove(host, pool)) {
+            r.session.retireAdopted(pool);
+        }
     }
 }

@@ -75,6 +75,17 @@ public final class Session {
         return false;
     }
 
+    /**
+     * Takes an adopted pool out of service: threads waiting in it are released at once, and it closes once
+     * no connection of it is lent out (see {@link PoolRetirement}).
+     */
+    public void retireAdopted(ManagedPool pool) {
+        synchronized (adopted) {
+            adopted.remove(pool);
+        }
+        retirement.retire(pool);
+    }
+
     /** The pools adopted so far; pools adopted from now on are closed at once. */
     public java.util.List<ManagedPool> drainAdopted() {
         synchronized (adopted) {

@@ -77,8 +77,18 @@ public final class ManagedPool {
      */
     public static ManagedPool start(DatabaseConfig config, DriverSettings settings, long generation,
                                     Runnable onConnectionFailure, WarmConnection first, boolean primaryOnly) {
+        return start(config, settings, "pgkeeper-" + config.name() + "-" + generation, generation, onConnectionFailure,
+                first, primaryOnly);
+    }
+
+    /**
+     * Starts a pool named {@code poolName} (which also prefixes HikariCP's thread names), as
+     * {@link #start(DatabaseConfig, DriverSettings, long, Runnable, WarmConnection, boolean)} does.
+     */
+    public static ManagedPool start(DatabaseConfig config, DriverSettings settings, String poolName, long generation,
+                                    Runnable onConnectionFailure, WarmConnection first, boolean primaryOnly) {
         HikariConfig hc = new HikariConfig();
-        hc.setPoolName("pgkeeper-" + config.name() + "-" + generation);
+        hc.setPoolName(poolName);
         hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(config.poolMinIdle());
