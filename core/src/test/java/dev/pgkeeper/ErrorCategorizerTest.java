@@ -306,6 +306,34 @@ class ErrorCategorizerTest {
     }
 
     @Nested
+    class LostServerSidePreparedStatement {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"26000:prepared statement \"S_1\" does not exist",
+                "42P05:prepared statement \"S_12\" already exists",
+                "26000:l'instruction préparée « S_3 » n'existe pas"})
+        void pgjdbcsStatementsLostBehindATransactionPoolerAreAConfigurationError(String stateAndMessage) {
+            String[] parts = stateAndMessage.split(":", 2);
+            var error = ErrorClassifier.classify(serverError("ERROR", parts[0], parts[1]), ORDERS);
+
+            assertThat(error.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(error.kind()).isEqualTo(ErrorKind.PERMANENT);
+            assertThat(error.sqlState()).isEqualTo(parts[0]);
+            assertThat(error.getMessage()).startsWith("A statement pgjdbc prepared on the server is missing or taken"
+                    + " on the server connection at db1.internal:5433").contains(parts[1]);
+            assertThat(error.troubleshootingSteps().get(0)).contains("DB_PGBOUNCER=transaction", "prepareThreshold=0");
+        }
+
+        @Test
+        void statementsTheApplicationNamedKeepTheirUsualCategory() {
+            assertThat(categorize(serverError("ERROR", "42P05", "prepared statement \"find_user\" already exists")).code())
+                    .isEqualTo(ErrorCode.SCHEMA_ERROR);
+            assertThat(categorize(serverError("ERROR", "26000", "prepared statement \"find_user\" does not exist")).code())
+                    .isNotEqualTo(ErrorCode.CONFIGURATION_ERROR);
+        }
+    }
+
+    @Nested
     class SqlStates {
 
         @Test

@@ -133,6 +133,8 @@ class PgBouncerTransactionModeIT {
             System.out.println("PGBOUNCER transaction mode with DB_PGBOUNCER=off: " + e.code() + " SQLState "
                     + e.sqlState() + ": " + e.getMessage());
             assertThat(e.sqlState()).isIn("42P05", "26000");
+            assertThat(e.code()).as("a setting to change, not a schema error").isEqualTo(ErrorCode.CONFIGURATION_ERROR);
+            assertThat(e.troubleshootingSteps().get(0)).contains("DB_PGBOUNCER=transaction");
         }
     }
 

@@ -123,6 +123,9 @@ public final class ErrorClassifier {
             // from the other protocol violations, which stay network errors below. Ranked above the class-08
             // network rule because nothing changes until someone changes a setting: retrying is pointless.
             Rule.when(CONFIGURATION_ERROR, t -> RejectedStartupParameter.of(t).isPresent()),
+            // pgjdbc's server-side statements lost behind a pooler in transaction mode: 26000/42P05, which would
+            // otherwise read as a schema error.
+            Rule.when(CONFIGURATION_ERROR, ServerPreparedStatementClash::matches),
 
             // SQLStates that name the problem precisely. 08004 here is what is left after the SSL rule above.
             Rule.onSqlState(AUTH_FAILED, "28P01", "28000", "08004"),
@@ -228,6 +231,10 @@ public final class ErrorClassifier {
             return build(verdict.code(), TroubleshootingGuide.headline(rejected.get(), target),
                     describe(verdict.evidence()), TroubleshootingGuide.steps(rejected.get(), target),
                     target, sqlState, fields, error);
+        }
+        if (verdict.code() == CONFIGURATION_ERROR && ServerPreparedStatementClash.matches(verdict.decisive())) {
+            return build(verdict.code(), ServerPreparedStatementClash.headline(target), describe(verdict.evidence()),
+                    ServerPreparedStatementClash.steps(), target, sqlState, fields, error);
         }
         return build(verdict.code(), target, describe(verdict.evidence()), sqlState, fields, error);
     }
