@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -158,7 +159,7 @@ public final class ReadRouter implements ConnectionSource {
     private ManagedPool pool(Reads r, HostPort host) {
         return r.pools.computeIfAbsent(host, h -> {
             long generation = generations.incrementAndGet();
-            java.util.concurrent.atomic.AtomicReference<ManagedPool> self = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<ManagedPool> self = new AtomicReference<>(); // the pool's failures name the pool
             ManagedPool p = ManagedPool.start(config, candidates.forHostAnyRole(h),
                     "pgkeeper-" + config.name() + "-read-" + generation, generation,
                     () -> standbyFailed(r, h, self.get()), WarmConnection.none(), false);
