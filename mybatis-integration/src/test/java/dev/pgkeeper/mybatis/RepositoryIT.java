@@ -170,6 +170,23 @@ class RepositoryIT {
         }
     }
 
+    /** README, shutting down: after disconnect() the client fails with NOT_INITIALIZED, and works once connected again. */
+    @Test
+    void afterDisconnectTheClientFailsWithNotInitializedUntilInitializedAgain() {
+        try (ConnectionManager own = ConnectionManager.create(fx.manager.config())) {
+            assertThat(own.initializeConnection().success()).isTrue();
+            UserRepository users = new UserRepository(Fixture.client(own));
+            long before = users.count();
+
+            own.disconnect();
+            assertThatThrownBy(users::count).isInstanceOfSatisfying(DatabaseError.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_INITIALIZED));
+
+            assertThat(own.initializeConnection().success()).isTrue();
+            assertThat(users.count()).isEqualTo(before);
+        }
+    }
+
     @Test
     void reconnectLeavesTheFactoryRepositoriesAndMappersWorking() {
         UserMapper mapper = fx.client.mapper(UserMapper.class);
