@@ -1,0 +1,22 @@
+package dev.pgkeeper.flyway;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a successful {@link PgkeeperFlyway#validate()} checked.
+ *
+ * @param migrationsValidated how many migrations Flyway compared with the history
+ * @param warnings            Flyway's warnings; often empty
+ */
+public record ValidateReport(int migrationsValidated, List<String> warnings) {
+
+    /**
+     * Copies the list.
+     *
+     * @throws NullPointerException if {@code warnings} is {@code null}
+     */
+    public ValidateReport {
+        warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
+    }
+}

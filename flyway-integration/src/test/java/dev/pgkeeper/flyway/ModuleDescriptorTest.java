@@ -1,0 +1,89 @@
+package dev.pgkeeper.flyway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.module.Configuration;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ResolvedModule;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * pgkeeper-flyway's module descriptor on a real module path (this module's classes plus its runtime dependencies
+ * as Maven resolved them), including Flyway's automatic modules, whose names come from their jar files.
+ */
+class ModuleDescriptorTest {
+
+    private static final String FLYWAY = "dev.pgkeeper.flyway";
+
+    private static ModuleFinder modulePath() {
+        String output = System.getProperty("pgkeeper.test.moduleOutput");
+        String runtime = System.getProperty("pgkeeper.test.runtimeClasspath");
+        assertThat(output).as("system property pgkeeper.test.moduleOutput, set by the pom").isNotBlank();
+        assertThat(runtime).as("system property pgkeeper.test.runtimeClasspath, set by the pom")
+                .isNotBlank().doesNotContain("${");
+        List<Path> entries = new ArrayList<>();
+        entries.add(Path.of(output));
+        Arrays.stream(runtime.split(java.io.File.pathSeparator)).filter(e -> !e.isBlank()).map(Path::of)
+                .forEach(entries::add);
+        return ModuleFinder.of(entries.toArray(Path[]::new));
+    }
+
+    private static Configuration resolve() {
+        return ModuleLayer.boot().configuration().resolve(modulePath(), ModuleFinder.of(), Set.of(FLYWAY));
+    }
+
+    @Test
+    void theModuleExportsOnlyItsApiPackageAndFindsFlywayByItsDerivedNames() {
+        Configuration cf = resolve();
+        ModuleDescriptor module = cf.findModule(FLYWAY).orElseThrow().reference().descriptor();
+
+        assertThat(module.isAutomatic()).isFalse();
+        assertThat(module.isOpen()).isFalse();
+        assertThat(module.opens()).isEmpty();
+        assertThat(module.exports()).singleElement().satisfies(e -> {
+            assertThat(e.source()).isEqualTo(FLYWAY);
+            assertThat(e.isQualified()).isFalse();
+        });
+        assertThat(module.packages()).contains("dev.pgkeeper.flyway.internal");
+        ModuleDescriptor flywayCore = cf.findModule("flyway.core").orElseThrow().reference().descriptor();
+        assertThat(flywayCore.isAutomatic()).as("Flyway has no module-info").isTrue();
+        // The PostgreSQL plugin is found through ServiceLoader: its automatic module provides Flyway's Plugin service.
+        ModuleDescriptor postgres = cf.findModule("flyway.database.postgresql").orElseThrow().reference().descriptor();
+        assertThat(postgres.provides()).anySatisfy(p -> {
+            assertThat(p.service()).isEqualTo("org.flywaydb.core.extensibility.Plugin");
+            assertThat(p.providers()).contains("org.flywaydb.database.postgresql.PostgreSQLDatabaseType");
+        });
+    }
+
+    @Test
+    void anApplicationRequiringTheModuleReadsCoreAndFlyway() {
+        Configuration cf = resolve();
+        Set<String> reads = cf.findModule(FLYWAY).orElseThrow().reads().stream().map(ResolvedModule::name)
+                .collect(Collectors.toSet());
+        assertThat(reads).contains("dev.pgkeeper.core", "flyway.core", "flyway.database.postgresql", "java.sql");
+        assertThat(cf.findModule(FLYWAY).orElseThrow().reference().descriptor().requires())
+                .filteredOn(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE))
+                .extracting(ModuleDescriptor.Requires::name)
+                .containsExactlyInAnyOrder("dev.pgkeeper.core", "flyway.core");
+    }
+
+    @Test
+    void theModuleLoadsInALayerOfItsOwn() throws Exception {
+        Configuration cf = resolve();
+        ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
+        Module module = layer.findModule(FLYWAY).orElseThrow();
+        assertThat(module.isExported("dev.pgkeeper.flyway")).isTrue();
+        assertThat(module.isExported("dev.pgkeeper.flyway.internal")).isFalse();
+
+        Class<?> api = layer.findLoader(FLYWAY).loadClass("dev.pgkeeper.flyway.PgkeeperFlyway");
+        assertThat(api.getModule()).isSameAs(module);
+        assertThat(api.getField("DEFAULT_LOCATION").get(null)).isEqualTo("classpath:db/migration");
+    }
+}
