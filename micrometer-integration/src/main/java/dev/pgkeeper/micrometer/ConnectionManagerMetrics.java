@@ -72,7 +72,7 @@ import java.util.concurrent.TimeUnit;
  *       {@code getConnection()} on {@code dataSource()} / {@code readDataSource()}, including the calls that
  *       fail fast while the server is down and never reach HikariCP</td></tr>
  *   <tr><td>{@code pgkeeper.calls.failed}</td><td>counter</td><td>{@code datasource}; {@code code}: the
- *       {@link ErrorCode}</td><td>calls</td><td>{@code getConnection()} calls that failed, by category; a series
+ *       {@link ErrorCode}</td><td>—</td><td>{@code getConnection()} calls that failed, by category; a series
  *       appears with its first failure</td></tr>
  *   <tr><td>{@code pgkeeper.host.reachable}</td><td>gauge</td><td>{@code host}</td><td>—</td><td>1 when the last
  *       probe of the host got an answer, else 0 ({@link ConnectionManager#hosts()})</td></tr>
@@ -221,7 +221,7 @@ public final class ConnectionManagerMetrics implements MeterBinder, AutoCloseabl
         public void failed(boolean reads, long elapsedNanos, ErrorCode code) {
             acquire[reads ? 3 : 1].record(elapsedNanos, TimeUnit.NANOSECONDS);
             (reads ? readFailures : writeFailures).computeIfAbsent(code, c -> add(Counter.builder("pgkeeper.calls.failed")
-                    .baseUnit("calls").description("getConnection() calls that failed, by pgkeeper error code")
+                    .description("getConnection() calls that failed, by pgkeeper error code")
                     .tags(tags).tag("datasource", reads ? "read" : "write").tag("code", c.name())
                     .register(registry))).increment();
         }
