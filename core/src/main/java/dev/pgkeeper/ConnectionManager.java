@@ -505,8 +505,9 @@ public final class ConnectionManager implements AutoCloseable {
      * {@link #removePoolMetricsTracker(MetricsTrackerFactory)}; {@link #disconnect()} does not close it. The read
      * pools of {@link #readDataSource()}'s standbys are not tracked.
      *
-     * <p>May be called at any time, before or after {@link #initializeConnection()}. A tracker costs what it
-     * costs HikariCP to call it; without one a borrow costs one volatile read more. Thread-safe.
+     * <p>May be called at any time, before or after {@link #initializeConnection()}. The manager's pools always
+     * report to it (so a tracker added later sees the pool already serving): HikariCP times each borrow and
+     * return, and without a tracker the forwarding costs one volatile read. Thread-safe.
      *
      * @return {@code false}, calling nothing, when {@code factory} is registered already
      * @throws NullPointerException if {@code factory} is {@code null}
