@@ -8,7 +8,8 @@ module dev.pgkeeper.core {
     // ConnectionManager reports heap usage in checkSystemHealth().
     requires java.management;
 
-    requires com.zaxxer.hikari;
+    // ConnectionManager.addPoolMetricsTracker takes HikariCP's MetricsTrackerFactory.
+    requires transitive com.zaxxer.hikari;
     requires dev.failsafe.core;
     requires org.apache.logging.log4j;
     // pgjdbc 42.7 publishes no module descriptor: an automatic module named in its manifest.

@@ -1,5 +1,6 @@
 package dev.pgkeeper;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.failsafe.spi.Scheduler;
 import dev.pgkeeper.internal.errors.ConnectionTarget;
 import dev.pgkeeper.internal.config.DriverSettings;
@@ -8,6 +9,7 @@ import dev.pgkeeper.internal.health.HealthChecker;
 import dev.pgkeeper.internal.hosts.HostBoard;
 import dev.pgkeeper.internal.hosts.ReadRouter;
 import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
+import dev.pgkeeper.internal.lifecycle.BorrowObservers;
 import dev.pgkeeper.internal.lifecycle.ConnectionState;
 import dev.pgkeeper.internal.lifecycle.Initializer;
 import dev.pgkeeper.internal.lifecycle.Lender;
@@ -17,6 +19,7 @@ import dev.pgkeeper.internal.lifecycle.SessionThreads;
 import dev.pgkeeper.internal.lifecycle.StateMachine;
 import dev.pgkeeper.internal.lifecycle.Watcher;
 import dev.pgkeeper.internal.pool.ManagedPool;
+import dev.pgkeeper.internal.pool.PoolMetrics;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.sql.SQLNonTransientConnectionException;
@@ -95,6 +98,8 @@ public final class ConnectionManager implements AutoCloseable {
     private final ReadRouter readRouter;
     private final ManagedDataSource readDataSource;
     private final HealthChecker healthChecker;
+    private final PoolMetrics poolMetrics;
+    private final BorrowObservers borrowObservers;
 
     ConnectionManager(DatabaseConfig config, Scheduler retrySchedulerOverride, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
@@ -102,15 +107,18 @@ public final class ConnectionManager implements AutoCloseable {
         this.target = driver.target();
         this.machine = new StateMachine(config.name(), clock);
         this.board = new HostBoard(clock);
-        this.watcher = new Watcher(machine, config, driver, board);
+        this.poolMetrics = new PoolMetrics(config.name(), this::poolStats, config.poolMinIdle());
+        this.borrowObservers = new BorrowObservers(e -> categorize(e).code());
+        this.watcher = new Watcher(machine, config, driver, board, poolMetrics);
         this.initializer = new Initializer(machine, watcher, config, target, retrySchedulerOverride);
         Lender lender = new Lender(machine, watcher, target, config.name(), config.connectionTimeout().toMillis());
-        this.dataSource = new ManagedDataSource(lender, config.url(), config.connectionTimeout().toMillis());
+        this.dataSource = new ManagedDataSource(lender, config.url(), config.connectionTimeout().toMillis(),
+                borrowObservers, false);
         DriverSettings reads = DriverSettings.forReads(config);
         this.readRouter = new ReadRouter(machine, config, reads != null ? reads : driver.followsPrimary() ? driver : null,
                 board, lender);
         this.readDataSource = new ManagedDataSource(readRouter, "reads of " + (config.readUrl() != null
-                ? config.readUrl() : config.url()), config.connectionTimeout().toMillis());
+                ? config.readUrl() : config.url()), config.connectionTimeout().toMillis(), borrowObservers, true);
         this.healthChecker = new HealthChecker(lender, config.probeTimeout(), this::poolStats, target, clock);
     }
 
@@ -483,6 +491,58 @@ public final class ConnectionManager implements AutoCloseable {
     /** Removes a listener registered earlier; does nothing if it was not registered. */
     public void removeListener(ConnectionListener listener) {
         machine.removeListener(listener);
+    }
+
+    /**
+     * Feeds a HikariCP metrics tracker (for example HikariCP's own
+     * {@code com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory}) from the manager's pool, across
+     * every pool it installs: the manager replaces its pool after an outage, on {@link #reconnect()} and after
+     * a switchover, and the tracker sees them as one pool. {@code factory} is called once, now, with the manager's
+     * {@linkplain DatabaseConfig#name() name} as the pool name (HikariCP's Micrometer tracker makes it the
+     * {@code pool} tag, so series keep their name when the pool is replaced) and pool statistics that always
+     * describe the pool serving now (all zero while there is none). The tracker it returns then receives the
+     * acquire, usage, creation and timeout events of every pool, from now until
+     * {@link #removePoolMetricsTracker(MetricsTrackerFactory)}; {@link #disconnect()} does not close it. The read
+     * pools of {@link #readDataSource()}'s standbys are not tracked.
+     *
+     * <p>May be called at any time, before or after {@link #initializeConnection()}. The manager's pools always
+     * report to it (so a tracker added later sees the pool already serving): HikariCP times each borrow and
+     * return, and without a tracker the forwarding costs one volatile read. Thread-safe.
+     *
+     * @return {@code false}, calling nothing, when {@code factory} is registered already
+     * @throws NullPointerException if {@code factory} is {@code null}
+     * @throws RuntimeException     whatever {@code factory} throws, in which case nothing is registered
+     */
+    public boolean addPoolMetricsTracker(MetricsTrackerFactory factory) {
+        return poolMetrics.add(Objects.requireNonNull(factory, "factory"));
+    }
+
+    /**
+     * Stops feeding the tracker that {@code factory} created in
+     * {@link #addPoolMetricsTracker(MetricsTrackerFactory)}, and closes it (HikariCP's Micrometer tracker then
+     * removes its meters from the registry).
+     *
+     * @return whether {@code factory} was registered
+     */
+    public boolean removePoolMetricsTracker(MetricsTrackerFactory factory) {
+        return factory != null && poolMetrics.remove(factory);
+    }
+
+    /**
+     * Registers an observer of every {@code getConnection()} on {@link #dataSource()} and
+     * {@link #readDataSource()}: duration and outcome, including calls that fail fast without reaching the pool.
+     * Without observers a call does not even read the clock. Registering the same observer twice has no effect.
+     * Thread-safe.
+     *
+     * @throws NullPointerException if {@code observer} is {@code null}
+     */
+    public void addBorrowObserver(BorrowObserver observer) {
+        borrowObservers.add(observer);
+    }
+
+    /** Removes an observer registered earlier; does nothing if it was not registered. */
+    public void removeBorrowObserver(BorrowObserver observer) {
+        borrowObservers.remove(observer);
     }
 
     @Override

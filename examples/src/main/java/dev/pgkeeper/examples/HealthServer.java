@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.logging.log4j.LogManager;
 
 /**
- * Serves the task tracker's API and its health endpoints until Ctrl-C, then shuts down in order: the HTTP
+ * Serves the task tracker's API, its health endpoints and its metrics ({@code GET /metrics}, Prometheus text
+ * format) until Ctrl-C, then shuts down in order: the HTTP
  * server stops taking requests, the manager disconnects within {@code DB_DISCONNECT_TIMEOUT}, the embedded
  * server (if any) stops, and logging is flushed last so nothing said during shutdown is lost.
  *
@@ -70,7 +71,8 @@ public final class HealthServer {
             System.exit(1);
             return;
         }
-        System.out.println("Serving on " + app.baseUri() + " (GET /health, /health/ready, /health/live); Ctrl-C to stop");
+        System.out.println("Serving on " + app.baseUri() + " (GET /health, /health/ready, /health/live, /metrics);"
+                + " Ctrl-C to stop");
 
         TrackerApp serving = app;
         CountDownLatch stopped = new CountDownLatch(1);

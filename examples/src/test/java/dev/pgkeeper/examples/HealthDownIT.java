@@ -44,6 +44,19 @@ class HealthDownIT {
                 server.start();
                 Await.until("/health answers 200 again", Duration.ofSeconds(15), () -> status(http, "/health") == 200);
                 assertThat(http.post("/users", "{\"email\":\"y@example.com\",\"name\":\"Y\"}").status()).isEqualTo(201);
+
+                // GET /metrics, Prometheus text format: one outage, its recovery, the calls refused meanwhile.
+                Http.Reply metrics = http.get("/metrics");
+                assertThat(metrics.status()).isEqualTo(200);
+                assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+                assertThat(metrics.body())
+                        .containsPattern("(?m)^pgkeeper_outages_total\\{manager=\"default\"\\} 1(\\.0)?$")
+                        .containsPattern("(?m)^pgkeeper_recovery_seconds_count\\{manager=\"default\"\\} 1(\\.0)?$")
+                        .containsPattern("(?m)^pgkeeper_state\\{manager=\"default\",state=\"CONNECTED\"\\} 1(\\.0)?$")
+                        .containsPattern("(?m)^pgkeeper_calls_failed_total\\{code=\"NETWORK_ERROR\",datasource=\"write\",manager=\"default\"\\} [1-9]")
+                        .containsPattern("(?m)^hikaricp_connections_max\\{pool=\"default\"\\} 10(\\.0)?$")
+                        .doesNotContain(PASSWORD);
             }
             assertThat(manager.getConnectionStatus().pool().active()).as("connections still borrowed").isZero();
         }

@@ -13,7 +13,7 @@ import java.time.Duration;
 /** A small JSON client for the tracker's API tests. */
 final class Http {
 
-    /** A response: status, headers, raw body and the body parsed as JSON (null when empty). */
+    /** A response: status, headers, raw body and the body parsed as JSON (null when empty or not JSON). */
     record Reply(int status, HttpHeaders headers, String body, JsonNode json) { }
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -49,7 +49,8 @@ final class Http {
     private Reply send(HttpRequest.Builder request) throws IOException, InterruptedException {
         HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        JsonNode json = response.body().isEmpty() ? null : ApiServer.json().readTree(response.body());
+        boolean isJson = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+        JsonNode json = response.body().isEmpty() || !isJson ? null : ApiServer.json().readTree(response.body());
         return new Reply(response.statusCode(), response.headers(), response.body(), json);
     }
 }

@@ -30,6 +30,8 @@ public final class ManagedDataSource implements DataSource {
     private final ConnectionSource source;
     private final String description;
     private final long connectionTimeoutMillis;
+    private final BorrowObservers observers;
+    private final boolean reads;
 
     /**
      * @param source                  lends connections
@@ -37,15 +39,39 @@ public final class ManagedDataSource implements DataSource {
      * @param connectionTimeoutMillis longest wait for a connection
      */
     public ManagedDataSource(ConnectionSource source, String description, long connectionTimeoutMillis) {
+        this(source, description, connectionTimeoutMillis, new BorrowObservers(e -> null), false);
+    }
+
+    /**
+     * A DataSource whose every {@link #getConnection()} is reported to {@code observers}.
+     *
+     * @param reads whether this is the manager's DataSource for reads
+     */
+    public ManagedDataSource(ConnectionSource source, String description, long connectionTimeoutMillis,
+                             BorrowObservers observers, boolean reads) {
         this.source = source;
         this.description = description;
         this.connectionTimeoutMillis = connectionTimeoutMillis;
+        this.observers = observers;
+        this.reads = reads;
     }
 
     /** Lends a connection from the current pool, waiting at most the connection timeout. */
     @Override
     public Connection getConnection() throws SQLException {
-        return source.borrow(connectionTimeoutMillis);
+        if (observers.isEmpty()) {
+            return source.borrow(connectionTimeoutMillis);
+        }
+        long start = System.nanoTime();
+        Connection c;
+        try {
+            c = source.borrow(connectionTimeoutMillis);
+        } catch (SQLException | RuntimeException e) {
+            observers.failed(reads, System.nanoTime() - start, e);
+            throw e;
+        }
+        observers.borrowed(reads, System.nanoTime() - start);
+        return c;
     }
 
     /** Not supported: the credentials come from the configuration. */

@@ -14,6 +14,7 @@ import dev.pgkeeper.internal.url.ConnectionUrl.HostPort;
 import dev.pgkeeper.internal.lifecycle.StateMachine.EventDetails;
 import dev.pgkeeper.internal.lifecycle.StateMachine.Transition;
 import dev.pgkeeper.internal.pool.ManagedPool;
+import dev.pgkeeper.internal.pool.PoolMetrics;
 import dev.pgkeeper.internal.pool.ProbeResult;
 import dev.pgkeeper.internal.pool.Prober;
 import dev.pgkeeper.internal.pool.WarmConnection;
@@ -71,6 +72,7 @@ public final class Watcher {
     /** With several hosts and a primary required: probes them all at once to find the primary; else {@code null}. */
     private final HostProbes hosts;
     private final HostBoard board;
+    private final PoolMetrics metrics;
     private final AtomicLong generations = new AtomicLong();
     /** How long the last successful probe took, login included; how long a call waits for a fresh probe. */
     private volatile long loginNanos = TimeUnit.MILLISECONDS.toNanos(25);
@@ -78,10 +80,12 @@ public final class Watcher {
     /**
      * Watches the server {@code driver} connects to, for the manager whose state {@code machine} holds; with
      * several hosts and a primary required, whichever host is the primary. What probes learn about each host
-     * goes to {@code board}.
+     * goes to {@code board}; every pool it installs reports to {@code metrics}.
      */
-    public Watcher(StateMachine machine, DatabaseConfig config, DriverSettings driver, HostBoard board) {
+    public Watcher(StateMachine machine, DatabaseConfig config, DriverSettings driver, HostBoard board,
+                   PoolMetrics metrics) {
         this.machine = machine;
+        this.metrics = metrics;
         this.config = config;
         this.driver = driver;
         this.target = driver.target();
@@ -341,7 +345,8 @@ public final class Watcher {
         boolean give = handOver || config.poolMinIdle() > 0;
         WarmConnection first = give ? result.connection() : WarmConnection.none();
         DriverSettings poolDriver = hosts != null ? driver.forHost(result.host()) : driver;
-        ManagedPool pool = ManagedPool.start(config, poolDriver, generation, () -> suspect(generation), first, hosts != null);
+        ManagedPool pool = ManagedPool.start(config, poolDriver, "pgkeeper-" + config.name() + "-" + generation,
+                generation, () -> suspect(generation), first, hosts != null, metrics);
         Transition t = machine.apply(s -> s.session() == session && !s.isIdle()
                         ? s.connected(pool, result.server(), machine.clock().instant()) : null,
                 (b, a) -> hosts != null && b.phase() == ConnectionPhase.CONNECTED && !b.server().sameServerAs(a.server())

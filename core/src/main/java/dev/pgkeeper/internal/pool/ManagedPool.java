@@ -1,6 +1,7 @@
 package dev.pgkeeper.internal.pool;
 
 import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.PoolStats;
@@ -87,7 +88,20 @@ public final class ManagedPool {
      */
     public static ManagedPool start(DatabaseConfig config, DriverSettings settings, String poolName, long generation,
                                     Runnable onConnectionFailure, WarmConnection first, boolean primaryOnly) {
+        return start(config, settings, poolName, generation, onConnectionFailure, first, primaryOnly, null);
+    }
+
+    /**
+     * Starts a pool as {@link #start(DatabaseConfig, DriverSettings, String, long, Runnable, WarmConnection, boolean)}
+     * does, reporting to {@code metrics} (HikariCP's {@code MetricsTrackerFactory}) when it is not {@code null}.
+     */
+    public static ManagedPool start(DatabaseConfig config, DriverSettings settings, String poolName, long generation,
+                                    Runnable onConnectionFailure, WarmConnection first, boolean primaryOnly,
+                                    MetricsTrackerFactory metrics) {
         HikariConfig hc = new HikariConfig();
+        if (metrics != null) {
+            hc.setMetricsTrackerFactory(metrics);
+        }
         hc.setPoolName(poolName);
         hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
         hc.setMaximumPoolSize(config.poolSize());

@@ -40,7 +40,8 @@ import org.apache.logging.log4j.Logger;
 /**
  * The tracker's JSON API on the JDK's built-in HTTP server, and health endpoints in MicroProfile Health's
  * shape: {@code GET /health} (everything), {@code /health/ready} (the database) and {@code /health/live} (the
- * process), each 200 when UP and 503 when DOWN.
+ * process), each 200 when UP and 503 when DOWN; {@code GET /metrics} serves the metrics in Prometheus text format
+ * when the app was given a scrape.
  *
  * <p>Errors are JSON, {@code {"error":{"code":...,"message":...,"temporary":...}}}, never a stack trace: a
  * malformed or invalid body is 400, a body that is not JSON 415, a too large one 413, something missing 404,
@@ -77,12 +78,24 @@ public final class ApiServer implements AutoCloseable {
 
     private record Route(String method, Pattern path, Handler handler) { }
 
+    /** A body sent as it is, not as JSON. */
+    private record Text(String contentType, String text) { }
+
+    /**
+     * Where {@code GET /metrics} takes its body.
+     *
+     * @param contentType the body's media type
+     * @param scrape      the metrics now
+     */
+    public record Metrics(String contentType, java.util.function.Supplier<String> scrape) { }
+
     private final HttpServer server;
     private final ExecutorService workers;
     private final List<Route> routes;
 
-    private ApiServer(TrackerService tracker, ConnectionManager manager, InetSocketAddress address) throws IOException {
-        this.routes = List.of(
+    private ApiServer(TrackerService tracker, ConnectionManager manager, Metrics metrics, InetSocketAddress address)
+            throws IOException {
+        List<Route> all = new ArrayList<>(List.of(
                 new Route("POST", Pattern.compile("/users"), (m, x) -> {
                     NewUser body = read(x, NewUser.class);
                     return new Reply(201, tracker.register(body.email(), body.name()));
@@ -112,7 +125,12 @@ public final class ApiServer implements AutoCloseable {
                 new Route("GET", Pattern.compile("/health"), (m, x) -> health(manager.checkSystemHealth(), true, true)),
                 new Route("GET", Pattern.compile("/health/ready"),
                         (m, x) -> health(manager.checkSystemHealth(), true, false)),
-                new Route("GET", Pattern.compile("/health/live"), (m, x) -> new Reply(200, HealthReport.live())));
+                new Route("GET", Pattern.compile("/health/live"), (m, x) -> new Reply(200, HealthReport.live()))));
+        if (metrics != null) {
+            all.add(new Route("GET", Pattern.compile("/metrics"),
+                    (m, x) -> new Reply(200, new Text(metrics.contentType(), metrics.scrape().get()))));
+        }
+        this.routes = List.copyOf(all);
         AtomicInteger count = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "tracker-http-" + count.incrementAndGet());
@@ -131,7 +149,18 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(TrackerService tracker, ConnectionManager manager, String host, int port)
             throws IOException {
-        ApiServer api = new ApiServer(tracker, manager, new InetSocketAddress(host, port));
+        return start(tracker, manager, null, host, port);
+    }
+
+    /**
+     * Starts serving on {@code host:port} (port 0 for any free one), with {@code GET /metrics} when {@code metrics}
+     * is not {@code null}.
+     *
+     * @throws IOException when the address cannot be bound (in use, not local)
+     */
+    public static ApiServer start(TrackerService tracker, ConnectionManager manager, Metrics metrics, String host,
+                                  int port) throws IOException {
+        ApiServer api = new ApiServer(tracker, manager, metrics, new InetSocketAddress(host, port));
         api.server.start();
         return api;
     }
@@ -325,8 +354,14 @@ public final class ApiServer implements AutoCloseable {
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
         int status = reply.status();
-        byte[] body = JSON.writeValueAsBytes(reply.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        byte[] body;
+        if (reply.body() instanceof Text text) {
+            body = text.text().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", text.contentType());
+        } else {
+            body = JSON.writeValueAsBytes(reply.body());
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        }
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         if (status == 503) {
             exchange.getResponseHeaders().set("Retry-After", "1");

@@ -1,24 +1,31 @@
 package dev.pgkeeper.examples.tracker;
 
 import dev.pgkeeper.ConnectionManager;
+import dev.pgkeeper.micrometer.ConnectionManagerMetrics;
 import dev.pgkeeper.mybatis.MyBatisClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 
 /**
  * The task tracker wired together: migrations, the MyBatis client with its mappers, the service, and the
- * HTTP API. It uses a connection manager it does not own: closing the app stops the HTTP server only.
+ * HTTP API, with the manager's metrics (pgkeeper-micrometer) served at {@code GET /metrics} in Prometheus text
+ * format. It uses a connection manager it does not own: closing the app stops the HTTP server and unbinds the
+ * metrics only.
  */
 public final class TrackerApp implements AutoCloseable {
 
     private final MyBatisClient client;
     private final TrackerService service;
     private final ApiServer api;
+    private final ConnectionManagerMetrics metrics;
 
-    private TrackerApp(MyBatisClient client, TrackerService service, ApiServer api) {
+    private TrackerApp(MyBatisClient client, TrackerService service, ApiServer api, ConnectionManagerMetrics metrics) {
         this.client = client;
         this.service = service;
         this.api = api;
+        this.metrics = metrics;
     }
 
     /**
@@ -36,7 +43,17 @@ public final class TrackerApp implements AutoCloseable {
         Migrations.apply(manager);
         MyBatisClient client = client(manager);
         TrackerService service = new TrackerService(client);
-        return new TrackerApp(client, service, ApiServer.start(service, manager, host, port));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ConnectionManagerMetrics metrics = new ConnectionManagerMetrics(manager);
+        metrics.bindTo(registry);
+        try {
+            return new TrackerApp(client, service, ApiServer.start(service, manager,
+                    new ApiServer.Metrics("text/plain; version=0.0.4; charset=utf-8", registry::scrape), host, port),
+                    metrics);
+        } catch (IOException | RuntimeException e) {
+            metrics.close();
+            throw e;
+        }
     }
 
     /** The MyBatis client with the tracker's mappers. */
@@ -67,5 +84,6 @@ public final class TrackerApp implements AutoCloseable {
     @Override
     public void close() {
         api.close();
+        metrics.close();
     }
 }
