@@ -17,7 +17,16 @@ import java.util.Objects;
 public record ConnectionEvent(Type type, ConnectionPhase phase, Instant at, int attempt, Duration nextDelay,
                               DatabaseError error) {
 
-    /** @throws NullPointerException if {@code type}, {@code phase} or {@code at} is {@code null} */
+    /**
+     * @param type what happened
+     * @param phase the phase after the change
+     * @param at when it happened
+     * @param attempt for {@link Type#RETRYING}: failed attempts since the last success, else 0
+     * @param nextDelay for {@link Type#RETRYING}: the wait before the next attempt, else {@code null}
+     * @param error the failure behind the event, or {@code null} for {@link Type#CONNECTED} and
+     *     {@link Type#DISCONNECTED}
+     * @throws NullPointerException if {@code type}, {@code phase} or {@code at} is {@code null}
+     */
     public ConnectionEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(phase, "phase");

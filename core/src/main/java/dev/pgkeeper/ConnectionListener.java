@@ -12,6 +12,10 @@ package dev.pgkeeper;
 @FunctionalInterface
 public interface ConnectionListener {
 
-    /** Called after the manager's state has changed. */
+    /**
+     * Called after the manager's state has changed.
+     *
+     * @param event what changed; never {@code null}
+     */
     void onEvent(ConnectionEvent event);
 }

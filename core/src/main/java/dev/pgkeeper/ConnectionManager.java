@@ -125,6 +125,8 @@ public final class ConnectionManager implements AutoCloseable {
     /**
      * Creates an independent manager. Nothing is connected until {@link #initializeConnection()}.
      *
+     * @param config the configuration, already validated by {@link DatabaseConfig.Builder#build()}
+     * @return a new manager, not yet connected
      * @throws NullPointerException if {@code config} is {@code null}
      */
     public static ConnectionManager create(DatabaseConfig config) {
@@ -136,6 +138,7 @@ public final class ConnectionManager implements AutoCloseable {
      * ({@link DatabaseConfig#fromEnvironment()}). Every call from any thread returns the same instance.
      * Nothing is connected until {@link #initializeConnection()}.
      *
+     * @return the process-wide manager, the same instance on every call
      * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when the environment is invalid; a
      *                       later call tries again
      */
@@ -168,7 +171,11 @@ public final class ConnectionManager implements AutoCloseable {
         }
     }
 
-    /** The configuration this manager was created with. */
+    /**
+     * The configuration this manager was created with.
+     *
+     * @return the configuration; never {@code null}
+     */
     public DatabaseConfig config() {
         return config;
     }
@@ -200,6 +207,7 @@ public final class ConnectionManager implements AutoCloseable {
      * result is a failure that says so (with the last attempt's error code, if there was one), and connecting
      * goes on in the background exactly as if the caller had waited.
      *
+     * @param maxWait the longest time to wait; connecting goes on in the background after it
      * @return the outcome; never {@code null}
      * @throws NullPointerException     if {@code maxWait} is {@code null}
      * @throws IllegalArgumentException if {@code maxWait} is negative
@@ -306,6 +314,7 @@ public final class ConnectionManager implements AutoCloseable {
      * that were waiting in the pool when the connection was lost; after {@link #disconnect()} or a permanent
      * failure it throws a {@link SQLNonTransientConnectionException} whose cause says why.
      *
+     * @return the manager's DataSource, the same instance on every call
      * @throws DatabaseError with {@link ErrorCode#NOT_INITIALIZED} before the first
      *                       {@link #initializeConnection()}
      */
@@ -328,6 +337,7 @@ public final class ConnectionManager implements AutoCloseable {
      * <p>A standby may lag behind the primary by up to the bound: a write committed through
      * {@link #dataSource()} may not be visible yet. Read your own writes from {@link #dataSource()}.
      *
+     * @return the manager's read-only DataSource, the same instance on every call
      * @throws DatabaseError with {@link ErrorCode#NOT_INITIALIZED} before the first
      *                       {@link #initializeConnection()}
      */
@@ -404,12 +414,20 @@ public final class ConnectionManager implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Observing
 
-    /** {@code true} when the manager is {@link ConnectionPhase#CONNECTED}. Cheap; no I/O. */
+    /**
+     * {@code true} when the manager is {@link ConnectionPhase#CONNECTED}. Cheap; no I/O.
+     *
+     * @return {@code true} when connected
+     */
     public boolean isConnected() {
         return machine.current().phase() == ConnectionPhase.CONNECTED;
     }
 
-    /** A consistent snapshot of the connection's state and the pool's numbers. Cheap; no I/O. */
+    /**
+     * A consistent snapshot of the connection's state and the pool's numbers. Cheap; no I/O.
+     *
+     * @return the current status; never {@code null}
+     */
     public ConnectionStatus getConnectionStatus() {
         ConnectionState s = machine.current();
         DatabaseError e = s.lastError();
@@ -424,6 +442,8 @@ public final class ConnectionManager implements AutoCloseable {
      * of the lifecycle (all at once when several hosts must yield a primary) and, when there are standbys to
      * read from, every {@code DB_REPLICA_CHECK_INTERVAL}. Cheap; no I/O. Empty for a URL of several hosts that
      * does not ask for a primary (pgjdbc then picks a host per connection).
+     *
+     * @return one entry per host, in URL order; unmodifiable, possibly empty
      */
     public List<HostStatus> hosts() {
         ConnectionState s = machine.current();
@@ -450,6 +470,8 @@ public final class ConnectionManager implements AutoCloseable {
      * {@code DB_PROBE_TIMEOUT}: it returns DOWN rather than hang, and concurrent checks share one query.
      * While the manager knows the server is unreachable it answers DOWN at once, except that it may serve
      * as the probe that finds the server back. Never throws.
+     *
+     * @return the health report; never {@code null}
      */
     public DatabaseHealthResult checkHealth() {
         ConnectionState s = machine.current();
@@ -460,7 +482,11 @@ public final class ConnectionManager implements AutoCloseable {
         return healthChecker.check(s.session().threads().health());
     }
 
-    /** {@link #checkHealth()} plus JVM uptime and heap usage. Never throws. */
+    /**
+     * {@link #checkHealth()} plus JVM uptime and heap usage. Never throws.
+     *
+     * @return the health report with the JVM's figures; never {@code null}
+     */
     public SystemHealthResult checkSystemHealth() {
         DatabaseHealthResult database = checkHealth();
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
@@ -471,6 +497,10 @@ public final class ConnectionManager implements AutoCloseable {
     /**
      * Categorizes any exception in the context of this manager, so its troubleshooting steps name this
      * manager's host, port, database and user. Never throws.
+     *
+     * @param error what was thrown, or {@code null}
+     * @return the categorized error, as {@link ErrorCategorizer#categorize(Throwable, DatabaseConfig)} gives it for
+     *     this manager's configuration; never {@code null}
      */
     public DatabaseError categorize(Throwable error) {
         return ErrorClassifier.classify(error, target);
@@ -482,13 +512,18 @@ public final class ConnectionManager implements AutoCloseable {
      * ({@code pgkeeper-<name>-events}), never while the manager holds a lock and never for a transition that
      * lost a race; so a listener may call the manager. A listener that blocks delays the events after it.
      *
+     * @param listener the listener to add
      * @throws NullPointerException if {@code listener} is {@code null}
      */
     public void addListener(ConnectionListener listener) {
         machine.addListener(listener);
     }
 
-    /** Removes a listener registered earlier; does nothing if it was not registered. */
+    /**
+     * Removes a listener registered earlier; does nothing if it was not registered.
+     *
+     * @param listener the listener to remove
+     */
     public void removeListener(ConnectionListener listener) {
         machine.removeListener(listener);
     }
@@ -509,6 +544,7 @@ public final class ConnectionManager implements AutoCloseable {
      * report to it (so a tracker added later sees the pool already serving): HikariCP times each borrow and
      * return, and without a tracker the forwarding costs one volatile read. Thread-safe.
      *
+     * @param factory creates the tracker, once, named after this manager
      * @return {@code false}, calling nothing, when {@code factory} is registered already
      * @throws NullPointerException if {@code factory} is {@code null}
      * @throws RuntimeException     whatever {@code factory} throws, in which case nothing is registered
@@ -522,6 +558,7 @@ public final class ConnectionManager implements AutoCloseable {
      * {@link #addPoolMetricsTracker(MetricsTrackerFactory)}, and closes it (HikariCP's Micrometer tracker then
      * removes its meters from the registry).
      *
+     * @param factory a factory given to {@link #addPoolMetricsTracker(MetricsTrackerFactory)}
      * @return whether {@code factory} was registered
      */
     public boolean removePoolMetricsTracker(MetricsTrackerFactory factory) {
@@ -534,13 +571,18 @@ public final class ConnectionManager implements AutoCloseable {
      * Without observers a call does not even read the clock. Registering the same observer twice has no effect.
      * Thread-safe.
      *
+     * @param observer told of every call, on the calling thread
      * @throws NullPointerException if {@code observer} is {@code null}
      */
     public void addBorrowObserver(BorrowObserver observer) {
         borrowObservers.add(observer);
     }
 
-    /** Removes an observer registered earlier; does nothing if it was not registered. */
+    /**
+     * Removes an observer registered earlier; does nothing if it was not registered.
+     *
+     * @param observer the observer to remove
+     */
     public void removeBorrowObserver(BorrowObserver observer) {
         borrowObservers.remove(observer);
     }

@@ -14,6 +14,10 @@ import java.util.Objects;
 public record ConnectionResult(boolean success, int attempts, Duration duration, DatabaseError error) {
 
     /**
+     * @param success {@code true} when the manager is connected
+     * @param attempts connection attempts made by this call (0 when it found the manager already connected)
+     * @param duration how long the call took
+     * @param error why it failed, or {@code null} on success
      * @throws NullPointerException     if {@code duration} is {@code null}
      * @throws IllegalArgumentException if {@code success} and {@code error} disagree or {@code attempts} is negative
      */
@@ -27,12 +31,25 @@ public record ConnectionResult(boolean success, int attempts, Duration duration,
         }
     }
 
-    /** A successful result. */
+    /**
+     * A successful result.
+     *
+     * @param attempts connection attempts made
+     * @param duration how long the call took
+     * @return a result with {@code success} set and no error
+     */
     public static ConnectionResult connected(int attempts, Duration duration) {
         return new ConnectionResult(true, attempts, duration, null);
     }
 
-    /** A failed result. */
+    /**
+     * A failed result.
+     *
+     * @param attempts connection attempts made
+     * @param duration how long the call took
+     * @param error why it failed; not {@code null}
+     * @return a result with {@code success} unset and {@code error}
+     */
     public static ConnectionResult failed(int attempts, Duration duration, DatabaseError error) {
         return new ConnectionResult(false, attempts, duration, Objects.requireNonNull(error, "error"));
     }

@@ -14,6 +14,7 @@ public final class Database {
     /**
      * The process-wide manager: {@link ConnectionManager#getInstance()}.
      *
+     * @return the process-wide manager, the same instance on every call
      * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when the environment is invalid
      */
     public static ConnectionManager getConnectionManager() {

@@ -139,7 +139,11 @@ public final class DatabaseConfig {
         this.explicitProbeTimeout = b.probeTimeout;
     }
 
-    /** A builder with every default set and no URL. */
+    /**
+     * A builder with every default set and no URL.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -147,6 +151,7 @@ public final class DatabaseConfig {
     /**
      * Reads the variables listed in the class description from the process environment.
      *
+     * @return the validated configuration
      * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
      */
     public static DatabaseConfig fromEnvironment() {
@@ -157,6 +162,8 @@ public final class DatabaseConfig {
      * Reads the variables listed in the class description from {@code variables}; names not listed there
      * are ignored, so the whole environment or a {@link java.util.Properties} view may be passed.
      *
+     * @param variables variable names and values, such as {@link System#getenv()}
+     * @return the validated configuration
      * @throws NullPointerException if {@code variables} is {@code null}
      * @throws DatabaseError        with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
      */
@@ -194,6 +201,8 @@ public final class DatabaseConfig {
     /**
      * A builder holding this configuration's values; settings that were left to their defaults stay so
      * (the minimum idle count and the probe timeout follow the pool size and connection timeout).
+     *
+     * @return a new builder with this configuration's values
      */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -223,6 +232,8 @@ public final class DatabaseConfig {
      * The database URL for logs, status and messages, never with the password: in libpq form whatever form
      * it was given in ({@code postgresql://app@db1:5432/orders?sslmode=require}), the password left out and
      * the values of secret parameters such as {@code sslpassword} shown as {@code ****}.
+     *
+     * @return the URL without its password
      */
     public String url() {
         return maskedUrl;
@@ -232,27 +243,45 @@ public final class DatabaseConfig {
      * The database URL exactly as given, <b>including the password</b>. Handle with care: never log it, show
      * it or put it in an exception; it exists for the code that hands the credentials to the driver. Use
      * {@link #url()} for everything else.
+     *
+     * @return the URL as given, password included
      */
     public String urlWithPassword() {
         return urlWithPassword;
     }
 
-    /** Retries after a failed first attempt in {@code initializeConnection()} ({@code DB_MAX_RETRIES}). */
+    /**
+     * Retries after a failed first attempt in {@code initializeConnection()} ({@code DB_MAX_RETRIES}).
+     *
+     * @return the number of retries; 0 for a single attempt
+     */
     public int maxRetries() {
         return maxRetries;
     }
 
-    /** The delay before retry i is {@code retryBaseDelay * 2^(i-1)} ({@code DB_RETRY_BASE_DELAY}). */
+    /**
+     * The delay before retry i is {@code retryBaseDelay * 2^(i-1)} ({@code DB_RETRY_BASE_DELAY}).
+     *
+     * @return the base delay of the retries' exponential backoff
+     */
     public Duration retryBaseDelay() {
         return retryBaseDelay;
     }
 
-    /** Maximum number of pooled connections ({@code DB_POOL_SIZE}). */
+    /**
+     * Maximum number of pooled connections ({@code DB_POOL_SIZE}).
+     *
+     * @return the maximum number of connections in the pool
+     */
     public int poolSize() {
         return poolSize;
     }
 
-    /** Idle connections the pool keeps open ({@code DB_POOL_MIN_IDLE}); others close after {@link #idleTimeout()}. */
+    /**
+     * Idle connections the pool keeps open ({@code DB_POOL_MIN_IDLE}); others close after {@link #idleTimeout()}.
+     *
+     * @return the number of idle connections the pool keeps
+     */
     public int poolMinIdle() {
         return poolMinIdle;
     }
@@ -260,12 +289,18 @@ public final class DatabaseConfig {
     /**
      * Longest wait for a pooled connection, and the bound of each connection attempt (TCP connect and
      * login) ({@code DB_CONNECTION_TIMEOUT}).
+     *
+     * @return the connection timeout
      */
     public Duration connectionTimeout() {
         return connectionTimeout;
     }
 
-    /** How long a connection above {@link #poolMinIdle()} may sit idle before it is closed; zero means never. */
+    /**
+     * How long a connection above {@link #poolMinIdle()} may sit idle before it is closed; zero means never.
+     *
+     * @return the idle timeout; {@link Duration#ZERO} for never
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -285,6 +320,8 @@ public final class DatabaseConfig {
      * {@code SET LOCAL statement_timeout}. PgBouncer refuses the {@code options} parameter unless it is listed
      * in its {@code ignore_startup_parameters} (which drops the setting); behind such a pooler, set the timeout
      * on the role instead.
+     *
+     * @return the statement timeout; {@link Duration#ZERO} for none
      */
     public Duration statementTimeout() {
         return statementTimeout;
@@ -294,17 +331,27 @@ public final class DatabaseConfig {
      * Longest wait for the server on an open connection, after which the driver gives up on the socket
      * ({@code DB_SOCKET_TIMEOUT}); zero disables it, for long batch jobs. Use {@code statement_timeout} to
      * limit query run time; this is the safety net against a silent network.
+     *
+     * @return the socket timeout; {@link Duration#ZERO} for none
      */
     public Duration socketTimeout() {
         return socketTimeout;
     }
 
-    /** Time between attempts of the reconnect loop, and between liveness probes while connected. */
+    /**
+     * Time between attempts of the reconnect loop, and between liveness probes while connected.
+     *
+     * @return the reconnect interval
+     */
     public Duration reconnectInterval() {
         return reconnectInterval;
     }
 
-    /** Upper bound of {@link ConnectionManager#disconnect()} ({@code DB_DISCONNECT_TIMEOUT}). */
+    /**
+     * Upper bound of {@link ConnectionManager#disconnect()} ({@code DB_DISCONNECT_TIMEOUT}).
+     *
+     * @return the disconnect timeout
+     */
     public Duration disconnectTimeout() {
         return disconnectTimeout;
     }
@@ -312,6 +359,8 @@ public final class DatabaseConfig {
     /**
      * Bound of a liveness probe made on a caller's thread and of a health check ({@code DB_PROBE_TIMEOUT});
      * at most {@link #connectionTimeout()}. Defaults to 2 s, or to the connection timeout when that is shorter.
+     *
+     * @return the probe timeout
      */
     public Duration probeTimeout() {
         return probeTimeout;
@@ -322,6 +371,8 @@ public final class DatabaseConfig {
      * ({@code DB_PROBE_INTERVAL}); this bounds how long work lags behind a recovered server. A probe of a
      * server that is down costs one refused TCP connection, so the default (20 ms, at most 50 probes a
      * second while calls keep coming) keeps recovery as quick as HikariCP's own first retries.
+     *
+     * @return the probe interval
      */
     public Duration probeInterval() {
         return probeInterval;
@@ -331,6 +382,8 @@ public final class DatabaseConfig {
      * The URL of the servers for {@link ConnectionManager#readDataSource()} ({@code DATABASE_READ_URL}), shown
      * as {@link #url()} shows its URL (never the password); {@code null} when unset, and then the standbys among
      * {@code DATABASE_URL}'s hosts serve reads.
+     *
+     * @return the read URL without its password, or {@code null}
      */
     public String readUrl() {
         return maskedReadUrl;
@@ -339,6 +392,8 @@ public final class DatabaseConfig {
     /**
      * {@code DATABASE_READ_URL} exactly as given, <b>including the password</b>, or {@code null}; see
      * {@link #urlWithPassword()}.
+     *
+     * @return the read URL as given, password included, or {@code null}
      */
     public String readUrlWithPassword() {
         return readUrlWithPassword;
@@ -349,32 +404,54 @@ public final class DatabaseConfig {
      * measured every {@link #replicaCheckInterval()}: zero when the standby has replayed all the WAL it received,
      * otherwise the time since the last transaction it replayed committed on the primary. With no standby
      * within the bound, reads go to the primary.
+     *
+     * @return the largest replay lag that still serves reads
      */
     public Duration maxReplicaLag() {
         return maxReplicaLag;
     }
 
-    /** How often every standby's role, reachability and replay lag are measured ({@code DB_REPLICA_CHECK_INTERVAL}). */
+    /**
+     * How often every standby's role, reachability and replay lag are measured ({@code DB_REPLICA_CHECK_INTERVAL}).
+     *
+     * @return the interval between measurements of the standbys
+     */
     public Duration replicaCheckInterval() {
         return replicaCheckInterval;
     }
 
-    /** Whether connections go through PgBouncer, and in which mode ({@code DB_PGBOUNCER}); see {@link PgBouncerMode}. */
+    /**
+     * Whether connections go through PgBouncer, and in which mode ({@code DB_PGBOUNCER}); see {@link PgBouncerMode}.
+     *
+     * @return the PgBouncer mode; {@link PgBouncerMode#OFF} when there is no PgBouncer
+     */
     public PgBouncerMode pgBouncer() {
         return pgBouncer;
     }
 
-    /** Name used in pool and thread names, {@code pgkeeper-<name>-...} ({@code DB_POOL_NAME}). */
+    /**
+     * Name used in pool and thread names, {@code pgkeeper-<name>-...} ({@code DB_POOL_NAME}).
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The application environment ({@code APP_ENV}), or {@code null} when unset. */
+    /**
+     * The application environment ({@code APP_ENV}), or {@code null} when unset.
+     *
+     * @return the application environment, or {@code null}
+     */
     public String appEnv() {
         return appEnv;
     }
 
-    /** {@code true} when {@link #appEnv()} is {@code production} (any case). */
+    /**
+     * {@code true} when {@link #appEnv()} is {@code production} (any case).
+     *
+     * @return {@code true} in production
+     */
     public boolean isProduction() {
         return appEnv != null && appEnv.trim().equalsIgnoreCase("production");
     }
@@ -450,43 +527,78 @@ public final class DatabaseConfig {
         private Builder() {
         }
 
-        /** The database URL ({@code DATABASE_URL}); required. */
+        /**
+         * The database URL ({@code DATABASE_URL}); required.
+         *
+         * @param url a {@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL
+         * @return this builder
+         */
         public Builder url(String url) {
             this.url = url;
             return this;
         }
 
-        /** See {@link DatabaseConfig#maxRetries()}; default 5. */
+        /**
+         * See {@link DatabaseConfig#maxRetries()}; default 5.
+         *
+         * @param maxRetries retries after the first attempt
+         * @return this builder
+         */
         public Builder maxRetries(int maxRetries) {
             this.maxRetries = maxRetries;
             return this;
         }
 
-        /** See {@link DatabaseConfig#retryBaseDelay()}; default 1 s. */
+        /**
+         * See {@link DatabaseConfig#retryBaseDelay()}; default 1 s.
+         *
+         * @param retryBaseDelay the delay before the first retry
+         * @return this builder
+         */
         public Builder retryBaseDelay(Duration retryBaseDelay) {
             this.retryBaseDelay = retryBaseDelay;
             return this;
         }
 
-        /** See {@link DatabaseConfig#poolSize()}; default 10. */
+        /**
+         * See {@link DatabaseConfig#poolSize()}; default 10.
+         *
+         * @param poolSize the maximum number of pooled connections
+         * @return this builder
+         */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
         }
 
-        /** See {@link DatabaseConfig#poolMinIdle()}; default 2, or the pool size when that is smaller. */
+        /**
+         * See {@link DatabaseConfig#poolMinIdle()}; default 2, or the pool size when that is smaller.
+         *
+         * @param poolMinIdle the number of idle connections to keep
+         * @return this builder
+         */
         public Builder poolMinIdle(int poolMinIdle) {
             this.poolMinIdle = poolMinIdle;
             return this;
         }
 
-        /** See {@link DatabaseConfig#connectionTimeout()}; default 10 s. */
+        /**
+         * See {@link DatabaseConfig#connectionTimeout()}; default 10 s.
+         *
+         * @param connectionTimeout the longest wait for a connection
+         * @return this builder
+         */
         public Builder connectionTimeout(Duration connectionTimeout) {
             this.connectionTimeout = connectionTimeout;
             return this;
         }
 
-        /** See {@link DatabaseConfig#idleTimeout()}; default 10 s. */
+        /**
+         * See {@link DatabaseConfig#idleTimeout()}; default 10 s.
+         *
+         * @param idleTimeout how long a connection may sit idle
+         * @return this builder
+         */
         public Builder idleTimeout(Duration idleTimeout) {
             this.idleTimeout = idleTimeout;
             return this;
@@ -495,73 +607,131 @@ public final class DatabaseConfig {
         /**
          * See {@link DatabaseConfig#statementTimeout()}; default none. {@link Duration#ZERO} means none, and so
          * does {@code null}.
+         *
+         * @param statementTimeout the longest run time of a statement, or {@code null} or zero for none
+         * @return this builder
          */
         public Builder statementTimeout(Duration statementTimeout) {
             this.statementTimeout = statementTimeout;
             return this;
         }
 
-        /** See {@link DatabaseConfig#socketTimeout()}; default 60 s. */
+        /**
+         * See {@link DatabaseConfig#socketTimeout()}; default 60 s.
+         *
+         * @param socketTimeout the longest wait for the server on an open connection
+         * @return this builder
+         */
         public Builder socketTimeout(Duration socketTimeout) {
             this.socketTimeout = socketTimeout;
             return this;
         }
 
-        /** See {@link DatabaseConfig#reconnectInterval()}; default 30 s. */
+        /**
+         * See {@link DatabaseConfig#reconnectInterval()}; default 30 s.
+         *
+         * @param reconnectInterval the time between attempts of the reconnect loop and between probes
+         * @return this builder
+         */
         public Builder reconnectInterval(Duration reconnectInterval) {
             this.reconnectInterval = reconnectInterval;
             return this;
         }
 
-        /** See {@link DatabaseConfig#disconnectTimeout()}; default 5 s. */
+        /**
+         * See {@link DatabaseConfig#disconnectTimeout()}; default 5 s.
+         *
+         * @param disconnectTimeout the bound of {@link ConnectionManager#disconnect()}
+         * @return this builder
+         */
         public Builder disconnectTimeout(Duration disconnectTimeout) {
             this.disconnectTimeout = disconnectTimeout;
             return this;
         }
 
-        /** See {@link DatabaseConfig#probeTimeout()}; default 2 s, or the connection timeout when shorter. */
+        /**
+         * See {@link DatabaseConfig#probeTimeout()}; default 2 s, or the connection timeout when shorter.
+         *
+         * @param probeTimeout the bound of a probe and of a health check
+         * @return this builder
+         */
         public Builder probeTimeout(Duration probeTimeout) {
             this.probeTimeout = probeTimeout;
             return this;
         }
 
-        /** See {@link DatabaseConfig#probeInterval()}; default 20 ms. */
+        /**
+         * See {@link DatabaseConfig#probeInterval()}; default 20 ms.
+         *
+         * @param probeInterval the least time between two probes while the server is unreachable
+         * @return this builder
+         */
         public Builder probeInterval(Duration probeInterval) {
             this.probeInterval = probeInterval;
             return this;
         }
 
-        /** See {@link DatabaseConfig#readUrl()}; default unset ({@code null}). */
+        /**
+         * See {@link DatabaseConfig#readUrl()}; default unset ({@code null}).
+         *
+         * @param readUrl the URL of the servers to read from, or {@code null}
+         * @return this builder
+         */
         public Builder readUrl(String readUrl) {
             this.readUrl = readUrl;
             return this;
         }
 
-        /** See {@link DatabaseConfig#maxReplicaLag()}; default 5 s. */
+        /**
+         * See {@link DatabaseConfig#maxReplicaLag()}; default 5 s.
+         *
+         * @param maxReplicaLag the largest replay lag that still serves reads
+         * @return this builder
+         */
         public Builder maxReplicaLag(Duration maxReplicaLag) {
             this.maxReplicaLag = maxReplicaLag;
             return this;
         }
 
-        /** See {@link DatabaseConfig#replicaCheckInterval()}; default 1 s. */
+        /**
+         * See {@link DatabaseConfig#replicaCheckInterval()}; default 1 s.
+         *
+         * @param replicaCheckInterval the interval between measurements of the standbys
+         * @return this builder
+         */
         public Builder replicaCheckInterval(Duration replicaCheckInterval) {
             this.replicaCheckInterval = replicaCheckInterval;
             return this;
         }
 
-        /** See {@link DatabaseConfig#pgBouncer()}; default {@link PgBouncerMode#OFF}. */
+        /**
+         * See {@link DatabaseConfig#pgBouncer()}; default {@link PgBouncerMode#OFF}.
+         *
+         * @param pgBouncer whether and how connections go through PgBouncer
+         * @return this builder
+         */
         public Builder pgBouncer(PgBouncerMode pgBouncer) {
             this.pgBouncer = pgBouncer;
             return this;
         }
 
-        /** See {@link DatabaseConfig#name()}; default {@code default}. */
+        /**
+         * See {@link DatabaseConfig#name()}; default {@code default}.
+         *
+         * @param name the name used in pool and thread names
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** See {@link DatabaseConfig#appEnv()}; default unset. */
+        /**
+         * See {@link DatabaseConfig#appEnv()}; default unset.
+         *
+         * @param appEnv the application environment, or {@code null}
+         * @return this builder
+         */
         public Builder appEnv(String appEnv) {
             this.appEnv = appEnv;
             return this;
@@ -570,6 +740,7 @@ public final class DatabaseConfig {
         /**
          * Validates every setting and returns the configuration.
          *
+         * @return the validated configuration
          * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} listing every problem
          */
         public DatabaseConfig build() {

@@ -50,27 +50,48 @@ public final class DatabaseError extends RuntimeException {
                 new LinkedHashMap<>(Objects.requireNonNull(context, "context")));
     }
 
-    /** Creates an error with no steps, no context and no cause. */
+    /**
+     * Creates an error with no steps, no context and no cause.
+     *
+     * @param code the category of the failure
+     * @param message what failed and why
+     */
     public DatabaseError(ErrorCode code, String message) {
         this(code, message, List.of(), Map.of(), null);
     }
 
-    /** The category of the failure. */
+    /**
+     * The category of the failure.
+     *
+     * @return the error code; never {@code null}
+     */
     public ErrorCode code() {
         return code;
     }
 
-    /** {@link ErrorKind#TEMPORARY} or {@link ErrorKind#PERMANENT}, fixed by the {@link #code()}. */
+    /**
+     * {@link ErrorKind#TEMPORARY} or {@link ErrorKind#PERMANENT}, fixed by the {@link #code()}.
+     *
+     * @return the kind of the error code
+     */
     public ErrorKind kind() {
         return code.kind();
     }
 
-    /** {@code true} when retrying later can succeed. */
+    /**
+     * {@code true} when retrying later can succeed.
+     *
+     * @return {@code true} for a temporary error
+     */
     public boolean isTemporary() {
         return code.isTemporary();
     }
 
-    /** Concrete steps to find and fix the cause; never {@code null}, possibly empty, unmodifiable. */
+    /**
+     * Concrete steps to find and fix the cause; never {@code null}, possibly empty, unmodifiable.
+     *
+     * @return the troubleshooting steps
+     */
     public List<String> troubleshootingSteps() {
         return troubleshootingSteps;
     }
@@ -79,6 +100,8 @@ public final class DatabaseError extends RuntimeException {
      * Sanitized facts about where the failure happened, in a stable order; typical keys are
      * {@code host}, {@code port}, {@code database}, {@code user}, {@code url} and {@code sqlState}.
      * Never {@code null}, unmodifiable.
+     *
+     * @return the sanitized context
      */
     public Map<String, String> context() {
         return context;
@@ -90,6 +113,8 @@ public final class DatabaseError extends RuntimeException {
      * answer was lost. Such a failure is not "not committed": check (for example by a client-generated key)
      * before doing the work again. {@code false} means the work did not take effect, or pgkeeper cannot tell
      * (plain JDBC code on {@code dataSource()}; pgkeeper-mybatis marks its commits and autocommit writes).
+     *
+     * @return {@code true} when the work may have taken effect
      */
     public boolean isOutcomeUnknown() {
         return UNKNOWN.equals(context.get(OUTCOME));
@@ -118,7 +143,11 @@ public final class DatabaseError extends RuntimeException {
         return error;
     }
 
-    /** The SQLState reported by the server or driver, or {@code null} when there is none. */
+    /**
+     * The SQLState reported by the server or driver, or {@code null} when there is none.
+     *
+     * @return the SQLState, or {@code null}
+     */
     public String sqlState() {
         return context.get("sqlState");
     }

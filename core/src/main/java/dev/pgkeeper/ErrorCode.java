@@ -68,12 +68,20 @@ public enum ErrorCode {
         this.kind = kind;
     }
 
-    /** Whether errors with this code are temporary or permanent. */
+    /**
+     * Whether errors with this code are temporary or permanent.
+     *
+     * @return the kind of this code
+     */
     public ErrorKind kind() {
         return kind;
     }
 
-    /** {@code true} when retrying later can succeed. */
+    /**
+     * {@code true} when retrying later can succeed.
+     *
+     * @return {@code true} for a temporary code
+     */
     public boolean isTemporary() {
         return kind == ErrorKind.TEMPORARY;
     }

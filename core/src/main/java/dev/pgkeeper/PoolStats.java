@@ -11,7 +11,12 @@ package dev.pgkeeper;
  */
 public record PoolStats(int active, int idle, int total, int waiting, int max) {
 
-    /** The numbers of a manager without a pool. */
+    /**
+     * The numbers of a manager without a pool.
+     *
+     * @param max the configured pool size
+     * @return stats with every count zero and {@code max}
+     */
     public static PoolStats none(int max) {
         return new PoolStats(0, 0, 0, 0, max);
     }

@@ -15,6 +15,7 @@ public final class Sleeper {
      * Sleeps for at least {@code duration}, unless interrupted. On interruption it returns early with the
      * thread's interrupt status set again, so callers up the stack still see it.
      *
+     * @param duration how long to sleep
      * @return {@code true} when the whole duration passed, {@code false} when interrupted
      * @throws NullPointerException     if {@code duration} is {@code null}
      * @throws IllegalArgumentException if {@code duration} is negative
@@ -42,6 +43,8 @@ public final class Sleeper {
     /**
      * {@link #sleep(Duration)} in milliseconds.
      *
+     * @param millis how long to sleep, in milliseconds
+     * @return {@code true} when the whole duration passed, {@code false} when interrupted
      * @throws IllegalArgumentException if {@code millis} is negative
      */
     public static boolean sleep(long millis) {

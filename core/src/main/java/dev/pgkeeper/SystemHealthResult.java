@@ -18,7 +18,16 @@ import java.util.Objects;
 public record SystemHealthResult(HealthStatus status, DatabaseHealthResult database, long uptimeMillis,
                                  long heapUsedBytes, long heapCommittedBytes, long heapMaxBytes, Instant timestamp) {
 
-    /** @throws NullPointerException if {@code status}, {@code database} or {@code timestamp} is {@code null} */
+    /**
+     * @param status UP exactly when the database is UP
+     * @param database the database check
+     * @param uptimeMillis JVM uptime in milliseconds
+     * @param heapUsedBytes heap in use
+     * @param heapCommittedBytes heap committed by the JVM
+     * @param heapMaxBytes maximum heap, or -1 when undefined
+     * @param timestamp when this result was assembled
+     * @throws NullPointerException if {@code status}, {@code database} or {@code timestamp} is {@code null}
+     */
     public SystemHealthResult {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(database, "database");

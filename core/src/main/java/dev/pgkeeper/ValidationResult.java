@@ -14,6 +14,9 @@ import java.util.Objects;
 public record ValidationResult(boolean valid, List<String> errors, List<String> warnings) {
 
     /**
+     * @param valid {@code true} when there are no errors (warnings do not make a URL invalid)
+     * @param errors problems that prevent connecting, each saying what is wrong and how to fix it; unmodifiable
+     * @param warnings things that work but are risky or ignored; unmodifiable
      * @throws NullPointerException     if a list is {@code null}
      * @throws IllegalArgumentException if {@code valid} disagrees with {@code errors}
      */

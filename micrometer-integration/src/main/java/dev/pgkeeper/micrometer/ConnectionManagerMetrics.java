@@ -96,6 +96,7 @@ public final class ConnectionManagerMetrics implements MeterBinder, AutoCloseabl
     /**
      * Meters for {@code manager}, tagged with its name.
      *
+     * @param manager the manager to measure
      * @throws NullPointerException if {@code manager} is {@code null}
      */
     public ConnectionManagerMetrics(ConnectionManager manager) {
@@ -106,6 +107,8 @@ public final class ConnectionManagerMetrics implements MeterBinder, AutoCloseabl
      * Meters for {@code manager}, tagged with its name and {@code extraTags} (not applied to HikariCP's meters:
      * use the registry's common tags for tags every meter should carry).
      *
+     * @param manager   the manager to measure
+     * @param extraTags tags for every {@code pgkeeper.*} meter
      * @throws NullPointerException if {@code manager} or {@code extraTags} is {@code null}
      */
     public ConnectionManagerMetrics(ConnectionManager manager, Iterable<Tag> extraTags) {

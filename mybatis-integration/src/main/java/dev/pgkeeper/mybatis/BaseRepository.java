@@ -27,6 +27,8 @@ public abstract class BaseRepository<M> {
     private final M mapper;
 
     /**
+     * @param client the client whose mapper this repository uses
+     * @param mapperType the mapper interface, registered with {@code client}
      * @throws dev.pgkeeper.DatabaseError {@link dev.pgkeeper.ErrorCode#NOT_INITIALIZED} when the client's
      *                                    manager has not been initialized, or
      *                                    {@link dev.pgkeeper.ErrorCode#CONFIGURATION_ERROR} when the mapper
@@ -39,12 +41,20 @@ public abstract class BaseRepository<M> {
         this.mapper = client.mapper(mapperType);
     }
 
-    /** The mapper: thread-safe, joins the current transaction, translates failures. */
+    /**
+     * The mapper: thread-safe, joins the current transaction, translates failures.
+     *
+     * @return the mapper
+     */
     protected final M mapper() {
         return mapper;
     }
 
-    /** The client, for transactions that span this and other repositories. */
+    /**
+     * The client, for transactions that span this and other repositories.
+     *
+     * @return the client
+     */
     protected final MyBatisClient client() {
         return client;
     }
@@ -55,6 +65,9 @@ public abstract class BaseRepository<M> {
      * joins it, without batching, and a failure rolls back with that transaction.
      *
      * @param insert calls the mapper's insert method for one row, e.g. {@code UserMapper::insert}
+     * @param <T> the type of a row
+     * @param rows the rows to insert
+     * @param flushEvery how many rows go in one batch
      * @return the number of rows handed to {@code insert}
      * @throws IllegalArgumentException if {@code flushEvery} is less than 1
      */

@@ -62,17 +62,29 @@ public final class MyBatisClient {
                 factory.getConfiguration().getEnvironment().getDataSource() instanceof DeferredDataSource d ? d : null);
     }
 
-    /** A builder for a client of the process-wide manager ({@link ConnectionManager#getInstance()}). */
+    /**
+     * A builder for a client of the process-wide manager ({@link ConnectionManager#getInstance()}).
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The manager whose pool this client uses. */
+    /**
+     * The manager whose pool this client uses.
+     *
+     * @return the manager
+     */
     public ConnectionManager connectionManager() {
         return manager;
     }
 
-    /** The MyBatis factory, for what this client does not cover; its sessions must be closed by the caller. */
+    /**
+     * The MyBatis factory, for what this client does not cover; its sessions must be closed by the caller.
+     *
+     * @return the MyBatis factory
+     */
     public SqlSessionFactory sqlSessionFactory() {
         return factory;
     }
@@ -84,6 +96,9 @@ public final class MyBatisClient {
      * statement. Methods returning a MyBatis {@code Cursor} need a transaction, since the session closes when
      * the call returns.
      *
+     * @param <M> the mapper type
+     * @param type the mapper interface
+     * @return the mapper; the same instance for every call with {@code type}
      * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when {@code type} was not registered
      */
     public <M> M mapper(Class<M> type) {
@@ -100,7 +115,15 @@ public final class MyBatisClient {
         }));
     }
 
-    /** Runs {@code block} in a transaction with default options; see {@link #inTransaction(TransactionOptions, TransactionCallback)}. */
+    /**
+     * Runs {@code block} in a transaction with default options; see {@link #inTransaction(TransactionOptions, TransactionCallback)}.
+     *
+     * @param <R> what the block returns
+     * @param <X> the checked exception the block may throw
+     * @param block the work to run
+     * @return what the block returned
+     * @throws X what the block throws
+     */
     public <R, X extends Exception> R inTransaction(TransactionCallback<R, X> block) throws X {
         return inTransaction(TransactionOptions.defaults(), block);
     }
@@ -123,6 +146,11 @@ public final class MyBatisClient {
      * ({@code statement} in the context; the refused one is {@code refusedStatement}) and has the first
      * failure as cause.
      *
+     * @param <R> what the block returns
+     * @param <X> the checked exception the block may throw
+     * @param options isolation level, read-only, batching and retries
+     * @param block the work to run
+     * @return what the block returned
      * @throws X            what the block throws
      * @throws DatabaseError a database failure, at commit too; after {@link TransactionOptions#retryOnConflict}
      *                      attempts, the last conflict
@@ -134,12 +162,25 @@ public final class MyBatisClient {
         return transactions.run(options, block);
     }
 
-    /** Runs {@code block} in a transaction with default options; the form of {@link #inTransaction} without a result. */
+    /**
+     * Runs {@code block} in a transaction with default options; the form of {@link #inTransaction} without a result.
+     *
+     * @param <X> the checked exception the block may throw
+     * @param block the work to run
+     * @throws X what the block throws
+     */
     public <X extends Exception> void useTransaction(TransactionRunnable<X> block) throws X {
         useTransaction(TransactionOptions.defaults(), block);
     }
 
-    /** {@link #inTransaction(TransactionOptions, TransactionCallback)} for a block without a result. */
+    /**
+     * {@link #inTransaction(TransactionOptions, TransactionCallback)} for a block without a result.
+     *
+     * @param <X> the checked exception the block may throw
+     * @param options isolation level, read-only, batching and retries
+     * @param block the work to run
+     * @throws X what the block throws
+     */
     public <X extends Exception> void useTransaction(TransactionOptions options, TransactionRunnable<X> block) throws X {
         Objects.requireNonNull(block, "block");
         inTransaction(options, () -> {
@@ -148,7 +189,11 @@ public final class MyBatisClient {
         });
     }
 
-    /** Whether the calling thread is inside {@link #inTransaction}. */
+    /**
+     * Whether the calling thread is inside {@link #inTransaction}.
+     *
+     * @return {@code true} inside a transaction
+     */
     public boolean isInTransaction() {
         return transactions.isInTransaction();
     }
@@ -168,6 +213,9 @@ public final class MyBatisClient {
     /**
      * Translates any exception from MyBatis, JDBC or pgkeeper into a categorized {@link DatabaseError} whose
      * steps name this client's database. Never touches the database. Never throws.
+     *
+     * @param error what was thrown, or {@code null}
+     * @return the categorized error; never {@code null}
      */
     public DatabaseError translate(Throwable error) {
         return translate(error, null);
@@ -197,25 +245,45 @@ public final class MyBatisClient {
         private Builder() {
         }
 
-        /** Uses {@code manager} instead of the process-wide one. */
+        /**
+         * Uses {@code manager} instead of the process-wide one.
+         *
+         * @param manager the manager whose pool the client uses
+         * @return this builder
+         */
         public Builder connectionManager(ConnectionManager manager) {
             this.manager = Objects.requireNonNull(manager, "manager");
             return this;
         }
 
-        /** Registers an annotated mapper interface (and the XML of the same name next to it, if any). */
+        /**
+         * Registers an annotated mapper interface (and the XML of the same name next to it, if any).
+         *
+         * @param mapperType the mapper interface
+         * @return this builder
+         */
         public Builder addMapper(Class<?> mapperType) {
             mapperTypes.add(Objects.requireNonNull(mapperType, "mapperType"));
             return this;
         }
 
-        /** Registers an XML mapper from the class path, e.g. {@code "mappers/UserMapper.xml"}. */
+        /**
+         * Registers an XML mapper from the class path, e.g. {@code "mappers/UserMapper.xml"}.
+         *
+         * @param resource the class path resource of the XML mapper
+         * @return this builder
+         */
         public Builder addMapperResource(String resource) {
             mapperResources.add(Objects.requireNonNull(resource, "resource"));
             return this;
         }
 
-        /** Registers every mapper interface in a package. */
+        /**
+         * Registers every mapper interface in a package.
+         *
+         * @param packageName the package, e.g. {@code "com.example.mappers"}
+         * @return this builder
+         */
         public Builder addMapperPackage(String packageName) {
             mapperPackages.add(Objects.requireNonNull(packageName, "packageName"));
             return this;
@@ -224,6 +292,9 @@ public final class MyBatisClient {
         /**
          * Adjusts MyBatis's {@link Configuration} (type handlers, aliases, settings) after pgkeeper's defaults
          * and before the mappers are read, so that mappers can use what it registers.
+         *
+         * @param customizer called with MyBatis's configuration by {@link #build()}
+         * @return this builder
          */
         public Builder configure(Consumer<Configuration> customizer) {
             customizers.add(Objects.requireNonNull(customizer, "customizer"));
@@ -234,6 +305,7 @@ public final class MyBatisClient {
          * Builds the client. The manager need not be initialized yet; its DataSource is looked up at each
          * borrow.
          *
+         * @return the client
          * @throws DatabaseError with {@link ErrorCode#CONFIGURATION_ERROR} when a mapper cannot be read
          */
         public MyBatisClient build() {

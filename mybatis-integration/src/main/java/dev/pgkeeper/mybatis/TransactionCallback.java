@@ -10,6 +10,11 @@ package dev.pgkeeper.mybatis;
 @FunctionalInterface
 public interface TransactionCallback<R, X extends Exception> {
 
-    /** Runs the work; called again from the start when a retry on conflict was asked for. */
+    /**
+     * Runs the work; called again from the start when a retry on conflict was asked for.
+     *
+     * @return the block's result, which {@link MyBatisClient#inTransaction} returns after the commit
+     * @throws X what the work throws; the transaction is rolled back
+     */
     R run() throws X;
 }

@@ -40,7 +40,11 @@ public final class TransactionOptions {
         this.retryListener = retryListener;
     }
 
-    /** The server's default isolation (READ COMMITTED), read-write, no batching, no retry. */
+    /**
+     * The server's default isolation (READ COMMITTED), read-write, no batching, no retry.
+     *
+     * @return the default options
+     */
     public static TransactionOptions defaults() {
         return DEFAULTS;
     }
@@ -49,6 +53,8 @@ public final class TransactionOptions {
      * Runs the transaction at {@code level}, set with {@code SET TRANSACTION ISOLATION LEVEL} before its first
      * statement: it belongs to this transaction only, also behind PgBouncer in transaction pooling mode.
      *
+     * @param level the isolation level
+     * @return new options with that isolation level
      * @throws NullPointerException     if {@code level} is {@code null}
      * @throws IllegalArgumentException for {@code NONE} and {@code SQL_SERVER_SNAPSHOT}, which PostgreSQL lacks
      */
@@ -66,6 +72,8 @@ public final class TransactionOptions {
      * connection comes from the manager's {@link dev.pgkeeper.ConnectionManager#readDataSource()}: a standby
      * within {@code DB_MAX_REPLICA_LAG} when there is one, else the primary. A standby may not show the latest
      * writes yet; read what you have just written in a read-write transaction.
+     *
+     * @return new options that are read-only
      */
     public TransactionOptions readOnly() {
         return new TransactionOptions(isolation, true, batch, maxAttempts, retryDelay, maxRetryDelay, retryListener);
@@ -76,6 +84,8 @@ public final class TransactionOptions {
      * ({@link MyBatisClient#flushStatements()}) and at commit. Until then, mapper methods return a
      * placeholder update count and generated keys are not yet filled in. Ignored when joining an outer
      * transaction.
+     *
+     * @return new options with batching
      */
     public TransactionOptions batch() {
         return new TransactionOptions(isolation, readOnly, true, maxAttempts, retryDelay, maxRetryDelay, retryListener);
@@ -88,6 +98,8 @@ public final class TransactionOptions {
      * conflict propagates to it. Objects the block filled in (generated keys) keep the values of the failed
      * attempt until the next one overwrites them.
      *
+     * @param maxAttempts attempts in all, the first included
+     * @return new options with that number of attempts
      * @throws IllegalArgumentException if {@code maxAttempts} is not between 1 and 100
      */
     public TransactionOptions retryOnConflict(int maxAttempts) {
@@ -101,6 +113,9 @@ public final class TransactionOptions {
      * Sets the backoff between retries: {@code delay} before the second attempt, doubling up to {@code maxDelay},
      * each with up to 25 % jitter so that conflicting transactions do not collide again in step.
      *
+     * @param delay the wait before the second attempt
+     * @param maxDelay the longest wait between attempts
+     * @return new options with that backoff
      * @throws NullPointerException     if either is {@code null}
      * @throws IllegalArgumentException if {@code delay} is not positive or {@code maxDelay} is shorter than it
      */
@@ -117,6 +132,8 @@ public final class TransactionOptions {
      * Tells {@code listener} about every retry, before the wait; for logs and metrics. It runs on the
      * calling thread; an exception it throws is ignored (Failsafe swallows it).
      *
+     * @param listener called before each retry's wait
+     * @return new options with that listener
      * @throws NullPointerException if {@code listener} is {@code null}
      */
     public TransactionOptions onRetry(Consumer<TransactionRetry> listener) {
@@ -124,37 +141,65 @@ public final class TransactionOptions {
                 Objects.requireNonNull(listener, "listener"));
     }
 
-    /** The isolation level, or {@code null} for the server's default. */
+    /**
+     * The isolation level, or {@code null} for the server's default.
+     *
+     * @return the isolation level, or {@code null}
+     */
     public TransactionIsolationLevel isolationLevel() {
         return isolation;
     }
 
-    /** Whether the transaction is read-only. */
+    /**
+     * Whether the transaction is read-only.
+     *
+     * @return {@code true} for a read-only transaction
+     */
     public boolean isReadOnly() {
         return readOnly;
     }
 
-    /** Whether the batch executor is used. */
+    /**
+     * Whether the batch executor is used.
+     *
+     * @return {@code true} when batching
+     */
     public boolean isBatch() {
         return batch;
     }
 
-    /** Attempts in all, 1 when retrying is off. */
+    /**
+     * Attempts in all, 1 when retrying is off.
+     *
+     * @return the number of attempts
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** Delay before the second attempt. */
+    /**
+     * Delay before the second attempt.
+     *
+     * @return the delay before the second attempt
+     */
     public Duration retryDelay() {
         return retryDelay;
     }
 
-    /** Longest delay between attempts. */
+    /**
+     * Longest delay between attempts.
+     *
+     * @return the longest delay between attempts
+     */
     public Duration maxRetryDelay() {
         return maxRetryDelay;
     }
 
-    /** The retry listener; a no-op by default. */
+    /**
+     * The retry listener; a no-op by default.
+     *
+     * @return the retry listener; never {@code null}
+     */
     public Consumer<TransactionRetry> retryListener() {
         return retryListener;
     }

@@ -15,7 +15,13 @@ import java.util.Objects;
  */
 public record TransactionRetry(int failedAttempt, Duration delay, DatabaseError error) {
 
-    /** @throws NullPointerException if {@code delay} or {@code error} is {@code null} */
+    /**
+     * @param failedAttempt the attempt that failed, counting from 1
+     * @param delay the wait before the next attempt
+     * @param error why it failed: {@link dev.pgkeeper.ErrorCode#SERIALIZATION_FAILURE} or
+     *     {@link dev.pgkeeper.ErrorCode#DEADLOCK_DETECTED}
+     * @throws NullPointerException if {@code delay} or {@code error} is {@code null}
+     */
     public TransactionRetry {
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(error, "error");

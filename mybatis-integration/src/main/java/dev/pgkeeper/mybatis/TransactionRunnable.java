@@ -9,6 +9,10 @@ package dev.pgkeeper.mybatis;
 @FunctionalInterface
 public interface TransactionRunnable<X extends Exception> {
 
-    /** Runs the work; called again from the start when a retry on conflict was asked for. */
+    /**
+     * Runs the work; called again from the start when a retry on conflict was asked for.
+     *
+     * @throws X what the work throws; the transaction is rolled back
+     */
     void run() throws X;
 }
