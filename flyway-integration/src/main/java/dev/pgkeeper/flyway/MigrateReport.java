@@ -17,6 +17,10 @@ public record MigrateReport(String versionBefore, String versionAfter, List<Appl
     /**
      * Copies the lists.
      *
+     * @param versionBefore the schema version before, or {@code null} for a database without migration history
+     * @param versionAfter the schema version after, or {@code null} when there is still none
+     * @param applied the migrations applied now, in order; empty when the schema was up to date
+     * @param warnings Flyway's warnings (such as a location that does not exist); often empty
      * @throws NullPointerException if {@code applied} or {@code warnings} is {@code null}
      */
     public MigrateReport {
@@ -24,7 +28,11 @@ public record MigrateReport(String versionBefore, String versionAfter, List<Appl
         warnings = List.copyOf(Objects.requireNonNull(warnings, "warnings"));
     }
 
-    /** How many migrations were applied now. */
+    /**
+     * How many migrations were applied now.
+     *
+     * @return the size of {@link #applied()}; 0 when the schema was up to date
+     */
     public int appliedCount() {
         return applied.size();
     }

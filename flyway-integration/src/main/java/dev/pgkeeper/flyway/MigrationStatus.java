@@ -19,6 +19,14 @@ public record MigrationStatus(String version, String description, String script,
                               boolean applied, boolean pending) {
 
     /**
+     * @param version the version, or {@code null} for a repeatable migration
+     * @param description the description
+     * @param script the script's name as Flyway reports it
+     * @param state Flyway's state name: {@code Pending}, {@code Success}, {@code Failed}, {@code Future},
+     *     {@code Missing}, {@code Outdated}, {@code Ignored}, ...
+     * @param installedOn when it was applied, or {@code null} when it was not
+     * @param applied whether the history records it as applied (successfully or not)
+     * @param pending whether it waits to be applied
      * @throws NullPointerException if {@code description}, {@code script} or {@code state} is {@code null}
      */
     public MigrationStatus {
@@ -27,7 +35,11 @@ public record MigrationStatus(String version, String description, String script,
         Objects.requireNonNull(state, "state");
     }
 
-    /** How messages name it: {@code V1 (V1__users.sql)}, or {@code R <description> (<file>)} when repeatable. */
+    /**
+     * How messages name it: {@code V1 (V1__users.sql)}, or {@code R <description> (<file>)} when repeatable.
+     *
+     * @return the name; never {@code null}
+     */
     public String name() {
         return dev.pgkeeper.flyway.internal.FlywayErrors.name(version, description, script);
     }

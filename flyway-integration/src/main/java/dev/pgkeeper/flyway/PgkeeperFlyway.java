@@ -78,6 +78,8 @@ public final class PgkeeperFlyway {
      * A builder for migrations on {@code manager}'s DataSource. The manager may still be uninitialized: every
      * operation waits for it.
      *
+     * @param manager the manager whose DataSource and retry policy the migrations use
+     * @return a new builder, with {@value #DEFAULT_LOCATION} as location
      * @throws NullPointerException if {@code manager} is {@code null}
      */
     public static Builder builder(ConnectionManager manager) {
@@ -88,6 +90,9 @@ public final class PgkeeperFlyway {
      * Applies the pending migrations from {@code locations} ({@value #DEFAULT_LOCATION} when none is given).
      * Shorthand for {@code builder(manager).locations(locations).build().migrate()}.
      *
+     * @param manager   the manager whose DataSource and retry policy the migrations use
+     * @param locations Flyway locations ({@code classpath:db/migration}); none for {@value #DEFAULT_LOCATION}
+     * @return what was applied; never {@code null}
      * @throws DatabaseError as described in the class description
      */
     public static MigrateReport migrate(ConnectionManager manager, String... locations) {
@@ -98,6 +103,9 @@ public final class PgkeeperFlyway {
      * Lists the migrations of {@code locations} ({@value #DEFAULT_LOCATION} when none is given) and their state.
      * Shorthand for {@code builder(manager).locations(locations).build().info()}.
      *
+     * @param manager   the manager whose DataSource and retry policy the migrations use
+     * @param locations Flyway locations ({@code classpath:db/migration}); none for {@value #DEFAULT_LOCATION}
+     * @return the migrations; never {@code null}
      * @throws DatabaseError as described in the class description
      */
     public static InfoReport info(ConnectionManager manager, String... locations) {
@@ -108,13 +116,20 @@ public final class PgkeeperFlyway {
      * Checks the migrations of {@code locations} ({@value #DEFAULT_LOCATION} when none is given) against the history.
      * Shorthand for {@code builder(manager).locations(locations).build().validate()}.
      *
+     * @param manager   the manager whose DataSource and retry policy the migrations use
+     * @param locations Flyway locations ({@code classpath:db/migration}); none for {@value #DEFAULT_LOCATION}
+     * @return how many migrations were checked; never {@code null}
      * @throws DatabaseError as described in the class description
      */
     public static ValidateReport validate(ConnectionManager manager, String... locations) {
         return builder(manager).locations(locations).build().validate();
     }
 
-    /** The locations migrations are read from, in order. */
+    /**
+     * The locations migrations are read from, in order.
+     *
+     * @return the locations, unmodifiable; never empty
+     */
     public List<String> locations() {
         return locations;
     }
@@ -253,6 +268,8 @@ public final class PgkeeperFlyway {
          * Where the migrations are, in Flyway's syntax: {@code classpath:db/migration},
          * {@code filesystem:/srv/migrations}. None (an empty array) means {@value #DEFAULT_LOCATION}.
          *
+         * @param locations the locations, in order; surrounding whitespace is stripped
+         * @return this builder
          * @throws NullPointerException     if {@code locations} or one of them is {@code null}
          * @throws IllegalArgumentException if one of them is blank
          */
@@ -274,6 +291,8 @@ public final class PgkeeperFlyway {
          * The longest each operation waits for the database to connect before it fails. Default: the manager's
          * whole retry schedule ({@link ConnectionManager#initializeConnection()}).
          *
+         * @param maxWait the longest time to wait; connecting goes on in the background after it
+         * @return this builder
          * @throws NullPointerException     if {@code maxWait} is {@code null}
          * @throws IllegalArgumentException if {@code maxWait} is negative
          */
@@ -291,6 +310,8 @@ public final class PgkeeperFlyway {
          * settings pgkeeper does not name (schemas, placeholders, baseline, table, callbacks, ...). Called once for
          * every operation. Replacing the DataSource defeats the purpose of this module.
          *
+         * @param customizer what to change in Flyway's configuration; replaces the one given before, if any
+         * @return this builder
          * @throws NullPointerException if {@code customizer} is {@code null}
          */
         public Builder configure(Consumer<FluentConfiguration> customizer) {
@@ -298,7 +319,11 @@ public final class PgkeeperFlyway {
             return this;
         }
 
-        /** Builds the (immutable) migrations runner. */
+        /**
+         * Builds the (immutable) migrations runner.
+         *
+         * @return a new {@link PgkeeperFlyway} with this builder's settings
+         */
         public PgkeeperFlyway build() {
             return new PgkeeperFlyway(this);
         }

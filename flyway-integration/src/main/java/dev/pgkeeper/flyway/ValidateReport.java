@@ -14,6 +14,8 @@ public record ValidateReport(int migrationsValidated, List<String> warnings) {
     /**
      * Copies the list.
      *
+     * @param migrationsValidated how many migrations Flyway compared with the history
+     * @param warnings Flyway's warnings; often empty
      * @throws NullPointerException if {@code warnings} is {@code null}
      */
     public ValidateReport {
