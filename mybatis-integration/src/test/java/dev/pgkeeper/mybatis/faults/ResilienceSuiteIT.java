@@ -275,8 +275,10 @@ class ResilienceSuiteIT {
             assertThat(result.lost).as("acknowledged writes lost").isZero();
             assertThat(result.unknown).as("failures left UNKNOWN_ERROR: %s", result.unknownCalls).isZero();
             if (scenario.startsWith("proxy-blackhole")) {
-                long bound = (long) (Math.max(CONNECTION_TIMEOUT.toMillis(), SOCKET_TIMEOUT.toMillis()) * 1.1);
-                assertThat(result.maxFailedMillis).as("black-holed calls fail within the timeout + 10 %").isLessThanOrEqualTo(bound);
+                // Bounded by the timeout, not hanging (plain pgjdbc waits 39 s and more): the timeout plus 1 s of
+                // scheduling on the shared 2-core machine, where 10 % (300 ms) was once exceeded by 31 ms in CI.
+                long bound = Math.max(CONNECTION_TIMEOUT.toMillis(), SOCKET_TIMEOUT.toMillis()) + 1_000;
+                assertThat(result.maxFailedMillis).as("black-holed calls fail within the timeout + 1 s").isLessThanOrEqualTo(bound);
             }
             if (scenario.equals("pool-exhaustion")) {
                 assertThat(result.failureCodes).as("only pool exhaustion").containsOnly(ErrorCode.POOL_EXHAUSTED);
