@@ -48,6 +48,18 @@ class NoLoggingBackendIT {
         assertQuiet(lines);
     }
 
+    @Test
+    void twoSystemPropertiesSilenceTheBackendNotices() throws Exception {
+        TestDatabase db = TestPostgres.server().createDatabase("NoLoggingBackendIT");
+        try {
+            String url = "postgresql://" + db.user() + ":" + PASSWORD + "@" + db.host() + ":" + db.port() + "/" + db.database();
+            List<String> lines = run(url, "-Dlog4j2.statusLoggerLevel=OFF", "-Dslf4j.internal.verbosity=ERROR");
+            assertThat(lines).containsExactly("connected: true", "query: true", "done");
+        } finally {
+            TestPostgres.server().dropDatabase(db.database());
+        }
+    }
+
     private static void assertQuiet(List<String> lines) {
         List<String> others = lines.stream()
                 .filter(l -> !l.startsWith("connected: ") && !l.startsWith("query") && !l.equals("done"))
@@ -79,13 +91,15 @@ class NoLoggingBackendIT {
     }
 
     /** Runs {@link NewUserApp} with this JVM's class path minus the logging backend; returns stdout and stderr. */
-    private static List<String> run(String url) throws IOException, InterruptedException {
+    private static List<String> run(String url, String... jvmOptions) throws IOException, InterruptedException {
         String classPath = classPathEntries().stream()
                 .filter(entry -> !entry.matches(".*log4j-(core|slf4j2-impl|jul|layout-template-json)-.*"))
                 .collect(Collectors.joining(File.pathSeparator));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", classPath, NewUserApp.class.getName(), url)
-                .redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", classPath, NewUserApp.class.getName(), url));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("NewUserApp did not finish within 60 s");

@@ -6,12 +6,9 @@ import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ResolvedModule;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.pgkeeper.testing.ModulePath;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +20,11 @@ class ModuleDescriptorTest {
     private static final String FLYWAY = "dev.pgkeeper.flyway";
 
     private static ModuleFinder modulePath() {
-        String output = System.getProperty("pgkeeper.test.moduleOutput");
-        String runtime = System.getProperty("pgkeeper.test.runtimeClasspath");
-        assertThat(output).as("system property pgkeeper.test.moduleOutput, set by the pom").isNotBlank();
-        assertThat(runtime).as("system property pgkeeper.test.runtimeClasspath, set by the pom")
-                .isNotBlank().doesNotContain("${");
-        List<Path> entries = new ArrayList<>();
-        entries.add(Path.of(output));
-        Arrays.stream(runtime.split(java.io.File.pathSeparator)).filter(e -> !e.isBlank()).map(Path::of)
-                .forEach(entries::add);
-        return ModuleFinder.of(entries.toArray(Path[]::new));
+        return ModulePath.finder();
     }
 
     private static Configuration resolve() {
-        return ModuleLayer.boot().configuration().resolve(modulePath(), ModuleFinder.of(), Set.of(FLYWAY));
+        return ModulePath.resolve(modulePath(), FLYWAY);
     }
 
     @Test

@@ -8,13 +8,12 @@ import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolvedModule;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.pgkeeper.testing.ModulePath;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,20 +25,11 @@ class ModuleDescriptorTest {
     private static final String MICROMETER = "dev.pgkeeper.micrometer";
 
     private static ModuleFinder modulePath() {
-        String output = System.getProperty("pgkeeper.test.moduleOutput");
-        String runtime = System.getProperty("pgkeeper.test.runtimeClasspath");
-        assertThat(output).as("system property pgkeeper.test.moduleOutput, set by the pom").isNotBlank();
-        assertThat(runtime).as("system property pgkeeper.test.runtimeClasspath, set by the pom")
-                .isNotBlank().doesNotContain("${");
-        List<Path> entries = new ArrayList<>();
-        entries.add(Path.of(output));
-        Arrays.stream(runtime.split(java.io.File.pathSeparator)).filter(e -> !e.isBlank()).map(Path::of)
-                .forEach(entries::add);
-        return ModuleFinder.of(entries.toArray(Path[]::new));
+        return ModulePath.finder();
     }
 
     private static Configuration resolve(ModuleFinder finder, String... roots) {
-        return ModuleLayer.boot().configuration().resolve(finder, ModuleFinder.of(), Set.of(roots));
+        return ModulePath.resolve(finder, roots);
     }
 
     @Test

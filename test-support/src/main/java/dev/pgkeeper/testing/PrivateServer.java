@@ -216,6 +216,42 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
         }
     }
 
+    /**
+     * Starts the server on another thread and polls every 2 ms for a new connection, so that the moment it first
+     * accepts one is known within a few milliseconds (what recovery figures count from), then waits for the start
+     * to finish.
+     *
+     * @param timeout longest wait for the first connection
+     * @return {@link System#nanoTime()} when a connection first succeeded
+     * @throws IllegalStateException when none succeeded within {@code timeout}
+     */
+    public long startAndAwaitFirstConnection(Duration timeout) {
+        Thread starter = new Thread(this::start, "pgkeeper-test-server-start");
+        starter.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        SQLException last = null;
+        try {
+            while (System.nanoTime() < deadline) {
+                try (Connection c = admin("postgres").connect()) {
+                    long at = System.nanoTime();
+                    c.isValid(1);
+                    return at;
+                } catch (SQLException e) {
+                    last = e;
+                    sleepQuietly(2);
+                }
+            }
+            throw new IllegalStateException("PostgreSQL on port " + port + " did not accept connections within "
+                    + timeout, last);
+        } finally {
+            try {
+                starter.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     /** Polls until a new connection succeeds, or throws after {@code timeout}. */
     public void awaitAcceptingConnections(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -77,11 +77,6 @@ public final class ReadRouter implements ConnectionSource {
         this.probes = candidates == null ? null : new HostProbes(candidates, board);
     }
 
-    /** Whether any host besides the primary may serve reads. */
-    public boolean routes() {
-        return probes != null;
-    }
-
     /** Starts the periodic checks of {@code session}, once; nothing when there are no candidates. */
     public synchronized void start(Session session) {
         if (probes == null || reads != null && reads.session == session) {

@@ -21,6 +21,7 @@ import dev.pgkeeper.internal.pool.WarmConnection;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -93,7 +94,7 @@ public final class Watcher {
         this.board = board;
         this.hosts = driver.followsPrimary() ? new HostProbes(driver, board) : null;
         if (hosts == null && driver.singleHostOrNull() != null) {
-            board.register(java.util.List.of(driver.singleHostOrNull()));
+            board.register(List.of(driver.singleHostOrNull()));
         }
     }
 

@@ -312,23 +312,7 @@ class PgBouncerFaultsIT {
     /** Fast shutdown of PostgreSQL behind PgBouncer, then a start; returns when it accepts connections. */
     private long restartPostgres() {
         server.stop();
-        Thread starter = new Thread(server::start, "pgkeeper-test-server-start");
-        starter.start();
-        long ready;
-        while (true) {
-            try (Connection c = server.admin("postgres").connect()) {
-                ready = System.nanoTime();
-                break;
-            } catch (SQLException e) {
-                sleep(2);
-            }
-        }
-        try {
-            starter.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return ready;
+        return server.startAndAwaitFirstConnection(Duration.ofSeconds(60));
     }
 
     /** PgBouncer stopped (SIGTERM) and started on the same port; returns when the port accepts connections. */

@@ -167,7 +167,7 @@ class ResilienceSuiteIT {
             @Override
             public long heal() throws Exception {
                 Thread.sleep(10_000);
-                return startAndAwaitReady();
+                return server.startAndAwaitFirstConnection(Duration.ofSeconds(60));
             }
         });
     }
@@ -440,7 +440,7 @@ class ResilienceSuiteIT {
 
             @Override
             public long heal() {
-                return startAndAwaitReady();
+                return server.startAndAwaitFirstConnection(Duration.ofSeconds(60));
             }
         };
     }
@@ -459,27 +459,6 @@ class ResilienceSuiteIT {
                 return System.nanoTime();
             }
         };
-    }
-
-    /** Starts the server and returns when a fresh connection first succeeds. */
-    private long startAndAwaitReady() {
-        Thread starter = new Thread(server::start, "test-server-start");
-        starter.start();
-        long ready;
-        while (true) {
-            try (Connection c = server.admin("postgres").connect()) {
-                ready = System.nanoTime();
-                break;
-            } catch (SQLException e) {
-                sleep(2);
-            }
-        }
-        try {
-            starter.join(60_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return ready;
     }
 
     @FunctionalInterface
