@@ -8,6 +8,7 @@ import dev.pgkeeper.mybatis.internal.DeferredDataSource;
 import dev.pgkeeper.mybatis.internal.MyBatisErrors;
 import dev.pgkeeper.mybatis.internal.TransactionRunner;
 import dev.pgkeeper.mybatis.internal.TranslatingMapper;
+import dev.pgkeeper.mybatis.internal.types.PostgresTypeHandlers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -241,6 +242,8 @@ public final class MyBatisClient {
         private final List<String> mapperResources = new ArrayList<>();
         private final List<String> mapperPackages = new ArrayList<>();
         private final List<Consumer<Configuration>> customizers = new ArrayList<>();
+        private boolean postgresTypes;
+        private final List<Consumer<Configuration>> jsonTypes = new ArrayList<>();
 
         private Builder() {
         }
@@ -290,6 +293,33 @@ public final class MyBatisClient {
         }
 
         /**
+         * Registers type handlers for PostgreSQL's types: {@code uuid}, {@code json}/{@code jsonb} as
+         * {@code String}, arrays, PostgreSQL enums, {@code java.time} (a {@code DATE} read as
+         * {@code LocalDateTime} too), {@code inet} and {@code interval}. The README's type-handler table lists them.
+         *
+         * @return this builder
+         */
+        public Builder postgresTypes() {
+            this.postgresTypes = true;
+            return this;
+        }
+
+        /**
+         * Stores values of {@code types} as JSON ({@code json} or {@code jsonb} columns), written and read by
+         * {@code codec}: a property or parameter of one of these types needs no {@code typeHandler} attribute.
+         *
+         * @param codec the application's JSON mapping
+         * @param types the types to store as JSON
+         * @return this builder
+         */
+        public Builder jsonTypes(JsonCodec codec, Class<?>... types) {
+            Objects.requireNonNull(codec, "codec");
+            List<Class<?>> list = List.of(types);
+            jsonTypes.add(configuration -> PostgresTypeHandlers.registerJson(configuration, codec, list));
+            return this;
+        }
+
+        /**
          * Adjusts MyBatis's {@link Configuration} (type handlers, aliases, settings) after pgkeeper's defaults
          * and before the mappers are read, so that mappers can use what it registers.
          *
@@ -315,6 +345,10 @@ public final class MyBatisClient {
             configuration.setMapUnderscoreToCamelCase(true);
             // No defaultStatementTimeout: when DB_STATEMENT_TIMEOUT is set the server enforces it on every
             // connection, which needs no client-side cancel request (a silent network would hold that up).
+            if (postgresTypes) {
+                PostgresTypeHandlers.register(configuration);
+            }
+            jsonTypes.forEach(c -> c.accept(configuration));
             customizers.forEach(c -> c.accept(configuration));
             try {
                 mapperPackages.forEach(configuration::addMappers);
