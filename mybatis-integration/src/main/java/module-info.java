@@ -13,6 +13,8 @@ module dev.pgkeeper.mybatis {
     requires dev.failsafe.core;
     // AbortAwareTransactionFactory asks pgjdbc (an automatic module) for the transaction state.
     requires org.postgresql.jdbc;
+    // ConfigurationFile warns when a mybatis-config.xml's <environments> are replaced.
+    requires org.apache.logging.log4j;
 
     // No "opens": MyBatis instantiates nothing of this module by name. The transaction factory and the
     // DataSource are created here and called through MyBatis's and JDBC's interfaces; the mapper proxies

@@ -4,10 +4,14 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.internal.AbortAwareTransactionFactory;
+import dev.pgkeeper.mybatis.internal.ConfigurationFile;
+import dev.pgkeeper.mybatis.internal.CursorFetchSize;
 import dev.pgkeeper.mybatis.internal.DeferredDataSource;
 import dev.pgkeeper.mybatis.internal.MyBatisErrors;
+import dev.pgkeeper.mybatis.internal.ThreadSession;
 import dev.pgkeeper.mybatis.internal.TransactionRunner;
 import dev.pgkeeper.mybatis.internal.TranslatingMapper;
+import dev.pgkeeper.mybatis.internal.TypeAliases;
 import dev.pgkeeper.mybatis.internal.types.PostgresTypeHandlers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,14 +57,17 @@ public final class MyBatisClient {
     private final SqlSessionFactory factory;
     private final SqlSessionManager sessions;
     private final TransactionRunner transactions;
+    private final ThreadSession threadSession;
     private final Map<Class<?>, Object> mappers = new ConcurrentHashMap<>();
 
-    private MyBatisClient(ConnectionManager manager, SqlSessionFactory factory) {
+    private MyBatisClient(ConnectionManager manager, SqlSessionFactory factory, CursorFetchSize streaming) {
         this.manager = manager;
         this.factory = factory;
         this.sessions = SqlSessionManager.newInstance(factory);
         this.transactions = new TransactionRunner(sessions, this::translate,
-                factory.getConfiguration().getEnvironment().getDataSource() instanceof DeferredDataSource d ? d : null);
+                factory.getConfiguration().getEnvironment().getDataSource() instanceof DeferredDataSource d ? d : null,
+                streaming);
+        this.threadSession = new ThreadSession(factory.getConfiguration(), transactions);
     }
 
     /**
@@ -91,11 +98,17 @@ public final class MyBatisClient {
     }
 
     /**
-     * A mapper that can be shared between threads: outside a transaction each call runs in an autocommit
-     * session of its own (so its failure, even at commit, is its own); inside {@link #inTransaction} it joins
-     * the thread's transaction. Failures are thrown as categorized {@link DatabaseError}s naming the
-     * statement. Methods returning a MyBatis {@code Cursor} need a transaction, since the session closes when
-     * the call returns.
+     * A mapper that can be shared between threads: MyBatis's own mapper proxy, on a session that runs each
+     * statement in the calling thread's transaction inside {@link #inTransaction}, and outside one in an
+     * autocommit session of its own (so its failure, even at commit, is its own). A default method is plain
+     * Java: each statement it runs takes the same way, and outside a transaction it is in none. Failures are
+     * thrown as categorized {@link DatabaseError}s naming the statement ({@code MapperType.method}).
+     *
+     * <p>What needs an open transaction: a method returning a MyBatis {@code Cursor} streams its rows (
+     * {@value dev.pgkeeper.mybatis.internal.CursorFetchSize#ROWS} per round trip unless the statement sets a
+     * {@code fetchSize}) and must be called and read inside {@link #inTransaction}; outside one it fails at once
+     * with {@link ErrorCode#CONFIGURATION_ERROR}, before anything is sent. Lazy loading works everywhere: inside
+     * a transaction it reads in it, afterwards MyBatis runs each load in a short transaction of its own.
      *
      * @param <M> the mapper type
      * @param type the mapper interface
@@ -112,7 +125,7 @@ public final class MyBatisClient {
                                 + ".class), addMapperResource(\"...xml\") or addMapperPackage(\""
                                 + type.getPackageName() + "\")"), Map.of(), null);
             }
-            return TranslatingMapper.wrap(type, sessions.getMapper(type), factory.getConfiguration(), transactions);
+            return TranslatingMapper.wrap(type, factory.getConfiguration().getMapper(type, threadSession), transactions);
         }));
     }
 
@@ -243,6 +256,8 @@ public final class MyBatisClient {
         private final List<String> mapperPackages = new ArrayList<>();
         private final List<Consumer<Configuration>> customizers = new ArrayList<>();
         private boolean postgresTypes;
+        private String configurationFile;
+        private final List<String> typeAliasPackages = new ArrayList<>();
         private final List<Consumer<Configuration>> jsonTypes = new ArrayList<>();
 
         private Builder() {
@@ -289,6 +304,46 @@ public final class MyBatisClient {
          */
         public Builder addMapperPackage(String packageName) {
             mapperPackages.add(Objects.requireNonNull(packageName, "packageName"));
+            return this;
+        }
+
+        /**
+         * Starts from an existing MyBatis configuration file instead of pgkeeper's defaults, read by MyBatis as
+         * usual: its properties, settings, type aliases, plugins, type handlers, database id provider and
+         * mappers apply as the file says (MyBatis's defaults for what it does not set, so
+         * {@code mapUnderscoreToCamelCase} is off unless the file turns it on). Its {@code <environments>} are
+         * replaced by this client's manager: none of their data sources is created, and a warning is logged
+         * when the file has any. A {@code <databaseIdProvider>} asks the database through the manager, which
+         * must then be initialized before {@link #build()}.
+         *
+         * <p>What this builder registers comes on top of the file: {@link #typeAliasesPackage},
+         * {@link #postgresTypes()} and {@link #jsonTypes} before the file's mappers are read (so they can use
+         * them), {@link #configure} and the mappers added here after the whole file.
+         *
+         * @param resource the file on the class path, e.g. {@code "mybatis-config.xml"}
+         * @return this builder
+         */
+        public Builder configuration(String resource) {
+            this.configurationFile = Objects.requireNonNull(resource, "resource");
+            return this;
+        }
+
+        /**
+         * Registers every class of the given packages as a type alias under its simple name (or its
+         * {@code @Alias}), as mybatis-spring's {@code typeAliasesPackage} does; subpackages are not searched.
+         *
+         * @param packages one or more package names separated by commas, semicolons or white space, e.g.
+         *                 {@code "com.example.model, com.example.report"}
+         * @return this builder
+         * @throws DatabaseError by {@link #build()}, with {@link ErrorCode#CONFIGURATION_ERROR}, when a package
+         *                       has no class or two classes want the same alias
+         */
+        public Builder typeAliasesPackage(String packages) {
+            List<String> names = TypeAliases.split(Objects.requireNonNull(packages, "packages"));
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("typeAliasesPackage: no package name in \"" + packages + "\"");
+            }
+            typeAliasPackages.addAll(names);
             return this;
         }
 
@@ -340,17 +395,22 @@ public final class MyBatisClient {
          */
         public MyBatisClient build() {
             ConnectionManager m = manager != null ? manager : ConnectionManager.getInstance();
-            Configuration configuration = new Configuration(new Environment("pgkeeper-" + m.config().name(),
-                    new AbortAwareTransactionFactory(), new DeferredDataSource(m)));
-            configuration.setMapUnderscoreToCamelCase(true);
-            // No defaultStatementTimeout: when DB_STATEMENT_TIMEOUT is set the server enforces it on every
-            // connection, which needs no client-side cancel request (a silent network would hold that up).
-            if (postgresTypes) {
-                PostgresTypeHandlers.register(configuration);
-            }
-            jsonTypes.forEach(c -> c.accept(configuration));
-            customizers.forEach(c -> c.accept(configuration));
+            Environment environment = new Environment("pgkeeper-" + m.config().name(),
+                    new AbortAwareTransactionFactory(), new DeferredDataSource(m));
+            CursorFetchSize streaming = new CursorFetchSize();
             try {
+                Configuration configuration;
+                if (configurationFile != null) {
+                    configuration = ConfigurationFile.read(configurationFile, environment, this::registerTypes);
+                } else {
+                    configuration = new Configuration(environment);
+                    configuration.setMapUnderscoreToCamelCase(true);
+                    // No defaultStatementTimeout: when DB_STATEMENT_TIMEOUT is set the server enforces it on every
+                    // connection, which needs no client-side cancel request (a silent network would hold that up).
+                    registerTypes(configuration);
+                }
+                configuration.addInterceptor(streaming);
+                customizers.forEach(c -> c.accept(configuration));
                 mapperPackages.forEach(configuration::addMappers);
                 mapperTypes.forEach(configuration::addMapper);
                 for (String resource : mapperResources) {
@@ -359,6 +419,7 @@ public final class MyBatisClient {
                 // Resolves what the mappers left pending (a result map named before it is defined, say), so an
                 // unresolvable reference fails here rather than on every later statement of every mapper.
                 configuration.getMappedStatementNames();
+                return new MyBatisClient(m, new SqlSessionFactoryBuilder().build(configuration), streaming);
             } catch (DatabaseError e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -366,7 +427,15 @@ public final class MyBatisClient {
                         + e.getMessage(), List.of("Fix the mapper named in the message; MyBatis's exception is the cause"),
                         Map.of(), e);
             }
-            return new MyBatisClient(m, new SqlSessionFactoryBuilder().build(configuration));
+        }
+
+        /** What this builder registers before any mapper is read: aliases and type handlers. */
+        private void registerTypes(Configuration configuration) {
+            typeAliasPackages.forEach(p -> TypeAliases.register(configuration, p));
+            if (postgresTypes) {
+                PostgresTypeHandlers.register(configuration);
+            }
+            jsonTypes.forEach(c -> c.accept(configuration));
         }
 
         private static void parseXml(Configuration configuration, String resource) {

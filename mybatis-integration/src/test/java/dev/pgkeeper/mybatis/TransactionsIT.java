@@ -99,7 +99,18 @@ class TransactionsIT {
                 .isNotEqualTo(alone.get(0));
         DatabaseError e = catchThrowableOfType(DatabaseError.class, session::transactionIdThenFailure);
         assertThat(e.code()).isEqualTo(ErrorCode.SCHEMA_ERROR);
-        assertThat(e.getMessage()).as("names the method the caller called").contains("SessionMapper.transactionIdThenFailure");
+        assertThat(e.getMessage()).as("names the statement that failed").contains("SessionMapper.undefinedTable");
+    }
+
+    @Test
+    void outsideATransactionADefaultMapperMethodIsInNone() {
+        assertThat(session.seesTransaction(fx.client)).as("isInTransaction() in a default method").isFalse();
+        fx.client.useTransaction(() -> assertThat(session.seesTransaction(fx.client)).isTrue());
+
+        assertThatThrownBy(() -> session.logSeqThenFailInTransaction(fx.client, 7))
+                .isInstanceOf(IllegalStateException.class);
+
+        assertThat(session.lastSeq()).as("the transaction the default method opened was rolled back").isZero();
     }
 
     @Test

@@ -9,8 +9,6 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.TransactionCallback;
 import dev.pgkeeper.mybatis.TransactionOptions;
 import dev.pgkeeper.mybatis.TransactionRetry;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -22,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ibatis.cursor.Cursor;
 import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.executor.BatchResult;
 import org.apache.ibatis.session.ExecutorType;
@@ -64,12 +63,6 @@ public final class TransactionRunner {
         DatabaseError translate(Throwable error, String where);
     }
 
-    /** A reflective call whose exceptions arrive wrapped in {@link InvocationTargetException}. */
-    @FunctionalInterface
-    public interface Statement {
-        Object invoke() throws InvocationTargetException, IllegalAccessException;
-    }
-
     /** The transaction running on a thread. */
     private static final class Frame {
         final TransactionOptions options;
@@ -108,71 +101,80 @@ public final class TransactionRunner {
     private final Translator translator;
     private final ThreadLocal<Frame> current = new ThreadLocal<>();
     private final DeferredDataSource routing;
+    private final CursorFetchSize streaming;
 
     /**
      * @param routing the factory's DataSource, told when a read-only transaction runs so that it may borrow
      *                from a standby; {@code null} when the factory's environment uses another DataSource
      */
-    public TransactionRunner(SqlSessionManager sessions, Translator translator, DeferredDataSource routing) {
+    public TransactionRunner(SqlSessionManager sessions, Translator translator, DeferredDataSource routing,
+            CursorFetchSize streaming) {
         this.sessions = sessions;
+        this.streaming = streaming;
         this.translator = translator;
         this.routing = routing;
     }
 
     /** Whether the calling thread is inside a transaction run here. */
     public boolean isInTransaction() {
-        return sessions.isManagedSessionStarted();
+        return current.get() != null;
+    }
+
+    /** Runs a statement on a session. */
+    @FunctionalInterface
+    public interface SessionCall<T> {
+        T execute(SqlSession session);
     }
 
     /**
-     * Runs a call on a mapper bound to the thread's session (a default mapper method, which may call other
-     * mapper methods): in the thread's transaction if there is one, else in an autocommit session of its
-     * own. Database failures are translated; anything else (a default method's own exception) passes through
-     * unchanged.
+     * Runs one statement ({@code statement} is its MyBatis id, {@code MapperType.method}): in the thread's
+     * transaction if there is one, else in an autocommit session of its own, opened from the factory and
+     * closed afterwards. Database failures are translated, naming the statement.
      */
-    public Object runStatement(String mapperName, Method method, Statement call) throws Throwable {
-        boolean ownSession = !sessions.isManagedSessionStarted();
-        if (ownSession) {
-            sessions.startManagedSession(true);
-        }
-        try {
-            if (!ownSession) {
-                applyPendingSettings(mapperName, method);
-            }
-            return call.invoke();
-        } catch (InvocationTargetException e) {
-            throw failed(e.getCause(), mapperName, method);
-        } finally {
-            if (ownSession) {
-                sessions.close();
-            }
-        }
-    }
-
-    /**
-     * Runs one mapper statement on a session: the thread's transaction if there is one, else an autocommit
-     * session of its own, opened straight from the factory and closed afterwards.
-     */
-    public Object runMapperMethod(String mapperName, Method method, MapperCall call) throws Throwable {
-        if (sessions.isManagedSessionStarted()) {
-            applyPendingSettings(mapperName, method);
+    public <T> T execute(String statement, SessionCall<T> call) {
+        if (isInTransaction()) {
+            applyPendingSettings(statement);
             try {
                 return call.execute(sessions);
             } catch (RuntimeException e) {
-                throw failed(e, mapperName, method);
+                throw failed(e, statement);
             }
         }
         try (SqlSession session = sessions.openSession(true)) {
             return call.execute(session);
         } catch (RuntimeException e) {
-            throw failed(e, mapperName, method);
+            throw failed(e, statement);
         }
     }
 
-    /** Runs a mapper statement on a given session. */
-    @FunctionalInterface
-    public interface MapperCall {
-        Object execute(SqlSession session);
+    /**
+     * Opens a cursor in the thread's transaction, fetching rows from the server in chunks as it is read
+     * (unless the statement sets its own fetch size), and translating failures met while reading.
+     *
+     * @throws DatabaseError CONFIGURATION_ERROR outside a transaction, before anything is sent: the cursor
+     *                       would outlive its session
+     */
+    public <T> Cursor<T> cursor(String statement, SessionCall<Cursor<T>> call) {
+        if (!isInTransaction()) {
+            throw ThreadSession.needsTransaction(statement, "a Cursor");
+        }
+        Cursor<T> cursor = execute(statement, session -> streaming.during(() -> call.execute(session)));
+        return new TranslatingCursor<>(cursor, e -> failed(e, statement));
+    }
+
+    /** Empties the local cache of the thread's transaction; outside one there is none. */
+    public void clearCache() {
+        if (isInTransaction()) {
+            sessions.clearCache();
+        }
+    }
+
+    /** The connection of the thread's transaction, opening it if no statement has yet. */
+    public Connection connection() {
+        if (!isInTransaction()) {
+            throw new IllegalStateException("A connection belongs to a transaction: call this inside inTransaction(...)");
+        }
+        return sessions.getConnection();
     }
 
     /**
@@ -180,11 +182,18 @@ public final class TransactionRunner {
      * first failure the server reports is remembered, and a later statement's refusal (25P02) is reported
      * as that failure, which is what the caller has to act on.
      */
-    private Throwable failed(Throwable cause, String mapperName, Method method) {
+    /**
+     * What MyBatis threw for {@code statement}, outside the statement's own run (before it could run, say),
+     * translated as a failure of it would be.
+     */
+    public RuntimeException translate(PersistenceException cause, String statement) {
+        return failed(cause, statement);
+    }
+
+    private RuntimeException failed(RuntimeException cause, String statement) {
         if (!isDatabaseFailure(cause)) {
             return cause;
         }
-        String statement = mapperName + "." + method.getName();
         DatabaseError error = translator.translate(cause, statement);
         Frame frame = current.get();
         if (frame == null) {
@@ -228,7 +237,7 @@ public final class TransactionRunner {
      * Sets read-only and the isolation level on the transaction before its first statement; MyBatis opens the
      * connection here, so a failure to get one is reported as this statement's.
      */
-    private void applyPendingSettings(String mapperName, Method method) throws Throwable {
+    private void applyPendingSettings(String statement) {
         Frame frame = current.get();
         if (frame == null || (!frame.readOnlyPending && frame.isolationPending == null)) {
             return;
@@ -247,8 +256,10 @@ public final class TransactionRunner {
                 }
                 frame.isolationPending = null;
             }
-        } catch (SQLException | RuntimeException e) {
-            throw failed(e, mapperName, method);
+        } catch (SQLException e) {
+            throw failed(new PersistenceException(e), statement);
+        } catch (RuntimeException e) {
+            throw failed(e, statement);
         }
     }
 
@@ -260,7 +271,7 @@ public final class TransactionRunner {
      * @throws IllegalStateException when joining a transaction that cannot give what {@code options} asks for
      */
     public <R, X extends Exception> R run(TransactionOptions options, TransactionCallback<R, X> block) throws X {
-        if (sessions.isManagedSessionStarted()) {
+        if (isInTransaction()) {
             Frame outer = current.get();
             requireJoinable(outer == null ? TransactionOptions.defaults() : outer.options, options);
             return block.run();
@@ -298,7 +309,7 @@ public final class TransactionRunner {
 
     /** Flushes the batch of the calling thread's transaction. */
     public List<BatchResult> flushStatements() {
-        if (!sessions.isManagedSessionStarted()) {
+        if (!isInTransaction()) {
             throw new IllegalStateException("flushStatements() needs a transaction: call it inside inTransaction(...)");
         }
         try {
@@ -376,19 +387,17 @@ public final class TransactionRunner {
         }
     }
 
-    private static boolean isDatabaseFailure(Throwable t) {
-        return t instanceof PersistenceException || t instanceof SQLException || t instanceof DatabaseError;
+    /** MyBatis's or pgkeeper's exception, or a SQLException anywhere in the chain (a cursor wraps it in a bare one). */
+    private static boolean isDatabaseFailure(Throwable failure) {
+        if (failure instanceof PersistenceException || failure instanceof DatabaseError) {
+            return true;
+        }
+        return firstInChain(failure, t -> t instanceof SQLException) != null;
     }
 
     /** Whether the failure is PostgreSQL's (or the commit guard's) refusal of an aborted transaction, 25P02. */
     private static boolean isAbortRefusal(Throwable failure) {
-        Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SQLException s && ABORTED.equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
+        return firstInChain(failure, t -> t instanceof SQLException s && ABORTED.equals(s.getSQLState())) != null;
     }
 
     /**
@@ -420,11 +429,16 @@ public final class TransactionRunner {
 
     /** The serialization failure or deadlock behind {@code failure}, or {@code null}. */
     private static DatabaseError conflict(Throwable failure) {
+        return (DatabaseError) firstInChain(failure, t -> t instanceof DatabaseError d
+                && (d.code() == ErrorCode.SERIALIZATION_FAILURE || d.code() == ErrorCode.DEADLOCK_DETECTED));
+    }
+
+    /** The first of {@code failure} and its causes that matches, or {@code null}. */
+    private static Throwable firstInChain(Throwable failure, java.util.function.Predicate<Throwable> matches) {
         Set<Throwable> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof DatabaseError d
-                    && (d.code() == ErrorCode.SERIALIZATION_FAILURE || d.code() == ErrorCode.DEADLOCK_DETECTED)) {
-                return d;
+            if (matches.test(t)) {
+                return t;
             }
         }
         return null;

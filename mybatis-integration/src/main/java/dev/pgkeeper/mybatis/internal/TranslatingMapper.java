@@ -1,48 +1,33 @@
 package dev.pgkeeper.mybatis.internal;
 
 import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.ibatis.binding.MapperMethod;
-import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.exceptions.PersistenceException;
 
 /**
- * Wraps a MyBatis mapper: each call runs through the {@link TransactionRunner} (in the thread's transaction,
- * or in an autocommit session of its own), and a database failure reaches the caller as a categorized
- * {@link dev.pgkeeper.DatabaseError} naming the statement ({@code MapperType.method}). Thread-safe, as the
- * mapper it wraps.
- *
- * <p>An abstract mapper method runs as MyBatis's own mapper proxy would run it, through a cached
- * {@link MapperMethod}, but on the session the runner chooses, which spares each call a second proxy and
- * a reflective call. A default method runs on the wrapped mapper, so the mapper calls it makes join the
- * same session.
+ * The face of a MyBatis mapper proxy: MyBatis's {@code MapperProxy} does the work (its cache of mapper
+ * methods, default methods, binding), on a {@link ThreadSession} that runs and translates each statement.
+ * What MyBatis throws before a statement runs (a method without a mapped statement, parameters it cannot
+ * bind) is translated here, naming {@code MapperType.method}. Thread-safe, as the mapper it wraps.
  */
 public final class TranslatingMapper implements InvocationHandler {
 
-    private final Object target;
-    private final Class<?> type;
+    private final Object mapper;
     private final String mapperName;
-    private final boolean publicInterface;
-    private final Configuration configuration;
     private final TransactionRunner runner;
-    private final Map<Method, MapperMethod> statements = new ConcurrentHashMap<>();
 
-    private TranslatingMapper(Object target, Class<?> type, Configuration configuration, TransactionRunner runner) {
-        this.target = target;
-        this.type = type;
+    private TranslatingMapper(Object mapper, Class<?> type, TransactionRunner runner) {
+        this.mapper = mapper;
         this.mapperName = type.getName();
-        this.publicInterface = Modifier.isPublic(type.getModifiers());
-        this.configuration = configuration;
         this.runner = runner;
     }
 
-    /** A proxy of {@code type} that runs {@code target}'s methods through {@code runner}. */
-    public static <M> M wrap(Class<M> type, M target, Configuration configuration, TransactionRunner runner) {
+    /** A proxy of {@code type} whose calls go to {@code mapper}, MyBatis's mapper on a {@link ThreadSession}. */
+    public static <M> M wrap(Class<M> type, M mapper, TransactionRunner runner) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new TranslatingMapper(target, type, configuration, runner)));
+                new TranslatingMapper(mapper, type, runner)));
     }
 
     @Override
@@ -54,13 +39,11 @@ public final class TranslatingMapper implements InvocationHandler {
                 default -> "pgkeeper mapper " + mapperName;
             };
         }
-        if (method.isDefault()) {
-            if (!publicInterface) {
-                method.trySetAccessible(); // a package-private mapper interface
-            }
-            return runner.runStatement(mapperName, method, () -> method.invoke(target, args));
+        try {
+            return method.invoke(mapper, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof PersistenceException p
+                    ? runner.translate(p, mapperName + "." + method.getName()) : e.getCause();
         }
-        return runner.runMapperMethod(mapperName, method, session -> statements
-                .computeIfAbsent(method, m -> new MapperMethod(type, m, configuration)).execute(session, args));
     }
 }
