@@ -125,7 +125,7 @@ public final class MyBatisClient {
                                 + ".class), addMapperResource(\"...xml\") or addMapperPackage(\""
                                 + type.getPackageName() + "\")"), Map.of(), null);
             }
-            return TranslatingMapper.wrap(type, factory.getConfiguration().getMapper(type, threadSession), transactions);
+            return TranslatingMapper.create(type, threadSession, transactions);
         }));
     }
 

@@ -1,49 +1,50 @@
 package dev.pgkeeper.mybatis.internal;
 
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ibatis.binding.MapperProxy;
 import org.apache.ibatis.exceptions.PersistenceException;
 
 /**
- * The face of a MyBatis mapper proxy: MyBatis's {@code MapperProxy} does the work (its cache of mapper
- * methods, default methods, binding), on a {@link ThreadSession} that runs and translates each statement.
- * What MyBatis throws before a statement runs (a method without a mapped statement, parameters it cannot
- * bind) is translated here, naming {@code MapperType.method}. Thread-safe, as the mapper it wraps.
+ * MyBatis's own {@link MapperProxy} (its cache of mapper methods, default methods, parameter binding) on a
+ * {@link ThreadSession}, which runs and translates each statement. What MyBatis throws before a statement
+ * runs (a method without a mapped statement, parameters it cannot bind) is translated here, naming
+ * {@code MapperType.method}. Thread-safe.
  */
-public final class TranslatingMapper implements InvocationHandler {
+public final class TranslatingMapper<T> extends MapperProxy<T> {
 
-    private final Object mapper;
+    private static final long serialVersionUID = 1L;
+
     private final String mapperName;
-    private final TransactionRunner runner;
+    private final transient TransactionRunner runner;
 
-    private TranslatingMapper(Object mapper, Class<?> type, TransactionRunner runner) {
-        this.mapper = mapper;
+    @SuppressWarnings("unchecked") // the raw method cache
+    private TranslatingMapper(ThreadSession session, Class<T> type, TransactionRunner runner) {
+        super(session, type, methodCache());
         this.mapperName = type.getName();
         this.runner = runner;
     }
 
-    /** A proxy of {@code type} whose calls go to {@code mapper}, MyBatis's mapper on a {@link ThreadSession}. */
-    public static <M> M wrap(Class<M> type, M mapper, TransactionRunner runner) {
+    /** A mapper of {@code type} whose statements run on {@code session}. */
+    public static <M> M create(Class<M> type, ThreadSession session, TransactionRunner runner) {
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new TranslatingMapper(mapper, type, runner)));
+                new TranslatingMapper<>(session, type, runner)));
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (method.getDeclaringClass() == Object.class) {
-            return switch (method.getName()) {
-                case "equals" -> proxy == args[0];
-                case "hashCode" -> System.identityHashCode(proxy);
-                default -> "pgkeeper mapper " + mapperName;
-            };
-        }
         try {
-            return method.invoke(mapper, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause() instanceof PersistenceException p
-                    ? runner.translate(p, mapperName + "." + method.getName()) : e.getCause();
+            return super.invoke(proxy, method, args);
+        } catch (PersistenceException e) {
+            throw runner.translate(e, mapperName + "." + method.getName());
         }
+    }
+
+    /** MyBatis fills it; its value type is package-private to MyBatis, hence the raw map. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static Map methodCache() {
+        return new ConcurrentHashMap();
     }
 }
