@@ -45,13 +45,17 @@ public final class ConfigurationFile {
      */
     public static Configuration read(String resource, Environment environment, Consumer<Configuration> beforeMappers) {
         byte[] xml = bytes(resource);
-        XMLConfigBuilder builder = new XMLConfigBuilder(Configuration.class, new ByteArrayInputStream(xml),
-                NONE_OF_THE_FILES, null);
-        Configuration configuration = builder.getConfiguration();
-        configuration.setEnvironment(environment);
-        beforeMappers.accept(configuration);
+        Configuration configuration;
         try {
+            // The constructor parses (and validates) the document; parse() then applies it.
+            XMLConfigBuilder builder = new XMLConfigBuilder(Configuration.class, new ByteArrayInputStream(xml),
+                    NONE_OF_THE_FILES, null);
+            configuration = builder.getConfiguration();
+            configuration.setEnvironment(environment);
+            beforeMappers.accept(configuration);
             builder.parse();
+        } catch (DatabaseError e) {
+            throw e; // what the builder registers before the file's mappers: its own errors are clear
         } catch (RuntimeException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof DatabaseError databaseError) {

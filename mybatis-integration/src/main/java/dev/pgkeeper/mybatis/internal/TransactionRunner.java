@@ -102,6 +102,10 @@ public final class TransactionRunner {
     private final ThreadLocal<Frame> current = new ThreadLocal<>();
     private final DeferredDataSource routing;
     private final CursorFetchSize streaming;
+    /** The configuration's default executor (SIMPLE unless a configuration file says REUSE or BATCH). */
+    private final ExecutorType transactionExecutor;
+    /** The same for a statement outside a transaction, but never BATCH. */
+    private final ExecutorType autocommitExecutor;
 
     /**
      * @param routing the factory's DataSource, told when a read-only transaction runs so that it may borrow
@@ -111,6 +115,9 @@ public final class TransactionRunner {
             CursorFetchSize streaming) {
         this.sessions = sessions;
         this.streaming = streaming;
+        this.transactionExecutor = sessions.getConfiguration().getDefaultExecutorType();
+        // A batch executor would queue an autocommit statement and drop it unsent when the session closes.
+        this.autocommitExecutor = transactionExecutor == ExecutorType.BATCH ? ExecutorType.SIMPLE : transactionExecutor;
         this.translator = translator;
         this.routing = routing;
     }
@@ -140,7 +147,7 @@ public final class TransactionRunner {
                 throw failed(e, statement);
             }
         }
-        try (SqlSession session = sessions.openSession(true)) {
+        try (SqlSession session = sessions.openSession(autocommitExecutor, true)) {
             return call.execute(session);
         } catch (RuntimeException e) {
             throw failed(e, statement);
@@ -315,12 +322,12 @@ public final class TransactionRunner {
         try {
             return sessions.flushStatements();
         } catch (PersistenceException e) {
-            throw translator.translate(e, "flushing the batch");
+            throw failed(e, "flushing the batch"); // remembered: the server aborted the transaction
         }
     }
 
     private <R, X extends Exception> R attempt(TransactionOptions options, TransactionCallback<R, X> block) throws X {
-        ExecutorType executor = options.isBatch() ? ExecutorType.BATCH : ExecutorType.SIMPLE;
+        ExecutorType executor = options.isBatch() ? ExecutorType.BATCH : transactionExecutor;
         sessions.startManagedSession(executor); // the isolation level is set in the transaction: applyPendingSettings
         Frame frame = new Frame(options);
         current.set(frame);
