@@ -33,7 +33,7 @@ public final class PgInstantTypeHandler extends BaseTypeHandler<Instant> {
                 value = OffsetDateTime.ofInstant(parameter, ZoneOffset.UTC);
             } catch (DateTimeException e) {
                 throw ConversionFailures.cannotWrite(i, "The Instant " + parameter + " is far outside timestamptz's "
-                        + "range (4713 BC to 294276 AD): use Instant.MAX or Instant.MIN for infinity", e);
+                        + "range (4713 BC to 294276 AD): use Instant.MAX or Instant.MIN for ±infinity", e);
             }
         }
         TimestampColumns.write(ps, i, value);

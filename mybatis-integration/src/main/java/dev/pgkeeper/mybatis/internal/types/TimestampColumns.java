@@ -4,6 +4,7 @@ import java.sql.CallableStatement;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -27,8 +28,18 @@ final class TimestampColumns {
 
     /** Sets parameter {@code i} to {@code value}, at UTC; {@code OffsetDateTime.MAX/MIN} become ±infinity. */
     static void write(PreparedStatement ps, int i, OffsetDateTime value) throws SQLException {
-        boolean infinite = value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN);
-        ps.setObject(i, infinite ? value : value.withOffsetSameInstant(ZoneOffset.UTC));
+        if (value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN)) {
+            ps.setObject(i, value);
+            return;
+        }
+        OffsetDateTime utc;
+        try {
+            utc = value.withOffsetSameInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw ConversionFailures.cannotWrite(i, "The time " + value + " is far outside timestamptz's range "
+                    + "(4713 BC to 294276 AD): use MAX or MIN for ±infinity", e);
+        }
+        ps.setObject(i, utc);
     }
 
     /** The value of column {@code index}; ±infinity as {@code OffsetDateTime.MAX/MIN}; {@code null} for NULL. */
