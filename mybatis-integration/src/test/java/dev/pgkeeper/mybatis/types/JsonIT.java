@@ -63,7 +63,8 @@ class JsonIT {
 
         long id = TypesDatabase.nextId();
         db.plain.insertJsonb(id, json);
-        assertThat(db.plain.jsonbRow(id).jsonbText).isEqualTo("{\"emoji\": \"🎉\", \"quote\": \"\\\"\", \"braces\": \"{}\"}");
+        assertThat(db.plain.jsonbRow(id).jsonbText)
+                .isEqualTo("{\"emoji\": \"🎉\", \"quote\": \"\\\"\", \"braces\": \"{}\"}");
     }
 
     @Test
@@ -85,7 +86,8 @@ class JsonIT {
     @Test
     void aCodecThatCannotReadFailsNamingTheColumnAndTheType() throws SQLException {
         long id = TypesDatabase.nextId();
-        db.execute("INSERT INTO type_values (id, address) VALUES (" + id + ", '{\"street\": \"x\", \"colour\": \"red\"}')");
+        db.execute("INSERT INTO type_values (id, address) VALUES (" + id
+                + ", '{\"street\": \"x\", \"colour\": \"red\"}')");
 
         DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> db.mapper.find(id));
         assertThat(e.code()).isEqualTo(ErrorCode.DATA_ERROR);

@@ -114,11 +114,12 @@ class JsonProperties {
             items.forEach(node::add);
             return node;
         });
-        Arbitrary<JsonNode> object = Arbitraries.maps(TypeArbitraries.text(), json(depth - 1)).ofMaxSize(4).map(fields -> {
-            ObjectNode node = JsonNodeFactory.instance.objectNode();
-            fields.forEach(node::set);
-            return node;
-        });
+        Arbitrary<JsonNode> object = Arbitraries.maps(TypeArbitraries.text(), json(depth - 1)).ofMaxSize(4)
+                .map(fields -> {
+                    ObjectNode node = JsonNodeFactory.instance.objectNode();
+                    fields.forEach(node::set);
+                    return node;
+                });
         return Arbitraries.frequencyOf(Tuple.of(3, scalar), Tuple.of(2, array), Tuple.of(2, object));
     }
 }

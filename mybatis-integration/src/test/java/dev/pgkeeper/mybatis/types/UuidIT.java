@@ -52,7 +52,8 @@ class UuidIT {
                 + ", 'secret-ish text')");
 
         assertThat(db.mapper.findAs(id, "mood_text", "uuid_value").uuidValue).isEqualTo(uuid);
-        DatabaseError e = catchThrowableOfType(DatabaseError.class, () -> db.mapper.findAs(other, "mood_text", "uuid_value"));
+        DatabaseError e = catchThrowableOfType(DatabaseError.class,
+                () -> db.mapper.findAs(other, "mood_text", "uuid_value"));
         assertThat(e.code()).isEqualTo(ErrorCode.DATA_ERROR);
         assertThat(e.getMessage()).contains("column uuid_value", "not a UUID").doesNotContain("secret-ish");
     }

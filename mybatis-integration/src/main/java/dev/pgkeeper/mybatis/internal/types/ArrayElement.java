@@ -156,8 +156,8 @@ enum ArrayElement {
     }
 
     private SQLException outOfRange(String where, long value) {
-        return ConversionFailures.cannotRead(where + " holds the element " + value + ", which " + javaType.getSimpleName()
-                + " cannot hold: read it as Long[] or long[]", null);
+        return ConversionFailures.cannotRead(where + " holds the element " + value + ", which "
+                + javaType.getSimpleName() + " cannot hold: read it as Long[] or long[]", null);
     }
 
     private SQLException mismatch(Array array, String where, Class<?> found) throws SQLException {
@@ -168,7 +168,7 @@ enum ArrayElement {
                 + "element type", null);
     }
 
-    /** PostgreSQL's text of a date: ISO years 0 and below are BC; {@code LocalDate.MAX/MIN} are ±infinity, as in pgjdbc. */
+    /** PostgreSQL's text of a date: ISO years 0 and below are BC; LocalDate.MAX/MIN are ±infinity, as in pgjdbc. */
     static String dateText(LocalDate date) {
         if (date.equals(LocalDate.MAX)) {
             return "infinity";

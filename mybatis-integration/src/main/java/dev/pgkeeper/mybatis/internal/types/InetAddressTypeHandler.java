@@ -63,8 +63,8 @@ public final class InetAddressTypeHandler extends BaseTypeHandler<InetAddress> {
             String hostMask = address.indexOf(':') >= 0 ? "128" : "32";
             if (!text.substring(slash + 1).equals(hostMask)) {
                 throw ConversionFailures.cannotRead(where + " holds the network " + text + ", not one address "
-                        + "(that would be /" + hostMask + "): read it as String, or select host(column) for its address "
-                        + "alone", null);
+                        + "(that would be /" + hostMask + "): read it as String, or select host(column) for its "
+                        + "address alone", null);
             }
         }
         return parsed;

@@ -36,9 +36,9 @@ final class IntervalText {
         try {
             // A negative Duration is negative seconds plus positive nanoseconds: borrow a second first, so that
             // the product cannot overflow for a sum that fits.
-            micros = seconds < 0 && nanos > 0
-                    ? Math.addExact(Math.multiplyExact(seconds + 1, MICROS_PER_SECOND), nanos / 1000 - MICROS_PER_SECOND)
-                    : Math.addExact(Math.multiplyExact(seconds, MICROS_PER_SECOND), nanos / 1000);
+            long borrowed = seconds < 0 && nanos > 0 ? 1 : 0;
+            micros = Math.addExact(Math.multiplyExact(seconds + borrowed, MICROS_PER_SECOND),
+                    nanos / 1000 - borrowed * MICROS_PER_SECOND);
         } catch (ArithmeticException e) {
             micros = Long.MIN_VALUE;
         }

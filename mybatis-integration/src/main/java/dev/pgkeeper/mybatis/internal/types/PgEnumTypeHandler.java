@@ -63,9 +63,9 @@ public final class PgEnumTypeHandler<E extends Enum<E>> extends BaseTypeHandler<
         try {
             return Enum.valueOf(type, label);
         } catch (IllegalArgumentException e) {
-            throw ConversionFailures.cannotRead(where + " holds " + ConversionFailures.quote(label) + ", which is not a constant of "
-                    + type.getName() + ": add the constant (names match labels exactly, case included), or map "
-                    + "the labels in the SQL", e);
+            throw ConversionFailures.cannotRead(where + " holds " + ConversionFailures.quote(label)
+                    + ", which is not a constant of " + type.getName() + ": add the constant (names match labels "
+                    + "exactly, case included), or map the labels in the SQL", e);
         }
     }
 

@@ -15,8 +15,9 @@ import org.apache.ibatis.type.JdbcType;
  * {@link Instant} ↔ {@code timestamptz}, replacing MyBatis's handler, which goes through
  * {@code java.sql.Timestamp}: its Julian calendar before 1582 stores an Instant of year 1000 as
  * {@code 0999-12-27} (the Java round trip still agrees, so the wrong value shows only in SQL). Written and read
- * through {@link TimestampColumns} (pgjdbc's {@code timestamptz}, proleptic Gregorian, BC included). {@code Instant.MAX}/{@code MIN} ↔ {@code infinity}/{@code -infinity}. Nanoseconds
- * are rounded to microseconds by pgjdbc, as for every timestamp. Thread-safe.
+ * through {@link TimestampColumns} (pgjdbc's {@code timestamptz}, proleptic Gregorian, BC included).
+ * {@code Instant.MAX}/{@code MIN} ↔ {@code infinity}/{@code -infinity}. Nanoseconds are rounded to microseconds
+ * by pgjdbc, as for every timestamp. Thread-safe.
  */
 public final class PgInstantTypeHandler extends BaseTypeHandler<Instant> {
 

@@ -129,12 +129,13 @@ public final class PostgresTypeHandlers {
                     + "and register that";
         } else if (registry.hasTypeHandler(type)) {
             // After the enum check: looking an enum up registers the default enum handler for it.
-            problem = "it already has a type handler (" + registry.getTypeHandler(type)
+            problem = "it already has a type handler (" + registry.getTypeHandler(type).getClass().getSimpleName()
                     + "); a type can be given to jsonTypes once, and String, numbers and java.time types keep "
                     + "their handlers (for JSON text in a String, use postgresTypes() and #{value,jdbcType=OTHER})";
         }
         if (problem != null) {
-            throw new IllegalArgumentException("jsonTypes(...) cannot store " + type.getName() + " as JSON: " + problem);
+            throw new IllegalArgumentException("jsonTypes(...) cannot store " + type.getName() + " as JSON: "
+                    + problem);
         }
     }
 

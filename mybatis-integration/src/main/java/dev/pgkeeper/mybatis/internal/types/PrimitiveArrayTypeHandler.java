@@ -84,7 +84,7 @@ public final class PrimitiveArrayTypeHandler extends BaseTypeHandler<Object> {
         Object result = java.lang.reflect.Array.newInstance(element.primitiveType(), boxed.length);
         for (int k = 0; k < boxed.length; k++) {
             if (boxed[k] == null) {
-                throw ConversionFailures.cannotRead(where + " holds NULL at index " + (k + 1) + ", which a "
+                throw ConversionFailures.cannotRead(where + " holds NULL at index " + (k + 1) + ", which "
                         + arrayType.getSimpleName() + " cannot hold: read it as "
                         + element.javaType().getSimpleName() + "[] or List, or leave NULLs out in the SQL "
                         + "(array_remove(column, NULL))", null);

@@ -43,8 +43,10 @@ class IntervalTextProperties {
         assertThat(IntervalText.parse("-1 days +02:03:00")).isEqualTo(Duration.ofHours(-22).minusMinutes(-3));
         assertThat(IntervalText.parse("3 days -04:05:06.5")).isEqualTo(Duration.parse("PT72H").minus(
                 Duration.parse("PT4H5M6.5S")));
-        assertThat(IntervalText.parse("2562047788:00:54.775807")).isEqualTo(Duration.of(Long.MAX_VALUE, ChronoUnit.MICROS));
-        assertThat(IntervalText.parse("-2562047788:00:54.775808")).isEqualTo(Duration.of(Long.MIN_VALUE, ChronoUnit.MICROS));
+        assertThat(IntervalText.parse("2562047788:00:54.775807"))
+                .isEqualTo(Duration.of(Long.MAX_VALUE, ChronoUnit.MICROS));
+        assertThat(IntervalText.parse("-2562047788:00:54.775808"))
+                .isEqualTo(Duration.of(Long.MIN_VALUE, ChronoUnit.MICROS));
         assertThat(IntervalText.format(Duration.ofMillis(-1500))).isEqualTo("-0:00:01.500000");
     }
 
@@ -54,7 +56,8 @@ class IntervalTextProperties {
         assertThatThrownBy(() -> IntervalText.parse("-1 years -2 mons +3 days")).hasMessageContaining("months");
         assertThatThrownBy(() -> IntervalText.parse("infinity")).hasMessageContaining("infinite");
         assertThatThrownBy(() -> IntervalText.parse("-infinity")).hasMessageContaining("infinite");
-        for (String other : new String[] {"P1DT2H", "@ 1 day ago", "1 2:03:04", "1 week", "01:02", "1:02:03.1234567890"}) {
+        for (String other : new String[] {"P1DT2H", "@ 1 day ago", "1 2:03:04", "1 week", "01:02",
+                "1:02:03.1234567890"}) {
             assertThatThrownBy(() -> IntervalText.parse(other)).as(other).hasMessageContaining("IntervalStyle");
         }
     }

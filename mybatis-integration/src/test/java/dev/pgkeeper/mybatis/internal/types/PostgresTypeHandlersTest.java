@@ -145,7 +145,8 @@ class PostgresTypeHandlersTest {
         Configuration configuration = new Configuration();
         PostgresTypeHandlers.registerJson(configuration, CODEC, List.of(Point.class));
         assertThat(configuration.getTypeHandlerRegistry().getTypeHandler(Point.class))
-                .isInstanceOf(JsonCodecTypeHandler.class).hasToString("JsonCodecTypeHandler[" + Point.class.getName() + "]");
+                .isInstanceOf(JsonCodecTypeHandler.class)
+                .hasToString("JsonCodecTypeHandler[" + Point.class.getName() + "]");
     }
 
     @Test
@@ -160,8 +161,9 @@ class PostgresTypeHandlersTest {
         }
         PostgresTypeHandlers.registerJson(configuration, CODEC, List.of(Point.class));
         assertThatThrownBy(() -> PostgresTypeHandlers.registerJson(configuration, CODEC, List.of(Point.class)))
-                .hasMessageContaining("already has a type handler");
-        assertThatThrownBy(() -> PostgresTypeHandlers.registerJson(configuration, CODEC, Arrays.asList((Class<?>) null)))
+                .hasMessageContaining("already has a type handler (JsonCodecTypeHandler)");
+        List<Class<?>> withNull = Arrays.asList((Class<?>) null);
+        assertThatThrownBy(() -> PostgresTypeHandlers.registerJson(configuration, CODEC, withNull))
                 .hasMessageContaining("null type");
     }
 }
