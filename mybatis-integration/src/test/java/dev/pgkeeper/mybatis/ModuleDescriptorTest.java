@@ -31,6 +31,7 @@ class ModuleDescriptorTest {
 
     private static final String CORE = "dev.pgkeeper.core";
     private static final String MYBATIS = "dev.pgkeeper.mybatis";
+    private static final String TYPES = "dev.pgkeeper.mybatis.internal.types";
 
     private static ModuleFinder modulePath() {
         return ModulePath.finder();
@@ -59,13 +60,17 @@ class ModuleDescriptorTest {
             assertThat(e.source()).isEqualTo("dev.pgkeeper");
             assertThat(e.isQualified()).isFalse();
         });
-        assertThat(mybatis.exports()).singleElement().satisfies(e -> {
-            assertThat(e.source()).isEqualTo("dev.pgkeeper.mybatis");
-            assertThat(e.isQualified()).isFalse();
-        });
+        assertThat(mybatis.exports()).filteredOn(e -> !e.isQualified()).singleElement()
+                .satisfies(e -> assertThat(e.source()).isEqualTo("dev.pgkeeper.mybatis"));
+        // The type handlers' package, for MyBatis alone: it instantiates the default enum handler by reflection.
+        assertThat(mybatis.exports()).filteredOn(ModuleDescriptor.Exports::isQualified).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.source()).isEqualTo(TYPES);
+                    assertThat(e.targets()).containsExactly("org.mybatis");
+                });
         // Not vacuous: the machinery is there, and stays inside.
         assertThat(core.packages()).contains("dev.pgkeeper.internal.lifecycle", "dev.pgkeeper.internal.url");
-        assertThat(mybatis.packages()).contains("dev.pgkeeper.mybatis.internal");
+        assertThat(mybatis.packages()).contains("dev.pgkeeper.mybatis.internal", TYPES);
         for (ModuleDescriptor d : List.of(core, mybatis)) {
             assertThat(d.isOpen()).as(d.name() + " is not an open module").isFalse();
             assertThat(d.exports()).as(d.name() + ": no internal package exported to everyone")
@@ -102,7 +107,10 @@ class ModuleDescriptorTest {
         Module core = layer.findModule(CORE).orElseThrow();
         assertThat(core.isExported("dev.pgkeeper")).isTrue();
         assertThat(core.isExported("dev.pgkeeper.internal.url")).isFalse();
-        assertThat(layer.findModule(MYBATIS).orElseThrow().isExported("dev.pgkeeper.mybatis.internal")).isFalse();
+        Module mybatisModule = layer.findModule(MYBATIS).orElseThrow();
+        assertThat(mybatisModule.isExported("dev.pgkeeper.mybatis.internal")).isFalse();
+        assertThat(mybatisModule.isExported(TYPES)).isFalse();
+        assertThat(mybatisModule.isExported(TYPES, layer.findModule("org.mybatis").orElseThrow())).isTrue();
 
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -128,12 +136,23 @@ class ModuleDescriptorTest {
 
             Object clientBuilder = call(client, null, "builder");
             clientBuilder = call(clientBuilder.getClass(), clientBuilder, "connectionManager", manager);
+            clientBuilder = call(clientBuilder.getClass(), clientBuilder, "postgresTypes");
             Object mybatis = call(clientBuilder.getClass(), clientBuilder, "build");
 
             // pgkeeper's error classification, in core's internal packages, reached through the API.
             Object error = call(client, mybatis, "translate", new SQLException("could not serialize access", "40001"));
             assertThat(error.getClass().getModule()).isSameAs(core);
             assertThat(call(error.getClass(), error, "code")).hasToString("SERIALIZATION_FAILURE");
+
+            // MyBatis instantiates postgresTypes()'s default enum handler, from an internal package, by reflection.
+            Class<?> configurationType = loader.loadClass("org.apache.ibatis.session.Configuration");
+            Class<?> registryType = loader.loadClass("org.apache.ibatis.type.TypeHandlerRegistry");
+            Object configuration = call(loader.loadClass("org.apache.ibatis.session.SqlSessionFactory"),
+                    call(client, mybatis, "sqlSessionFactory"), "getConfiguration");
+            Object registry = call(configurationType, configuration, "getTypeHandlerRegistry");
+            Object enumHandler = call(registryType, registry, "getTypeHandler", java.time.DayOfWeek.class);
+            assertThat(enumHandler.getClass().getName()).isEqualTo(TYPES + ".PgEnumTypeHandler");
+            assertThat(enumHandler.getClass().getModule().getName()).isEqualTo(MYBATIS);
 
             // MyBatis opens a session with pgkeeper-mybatis's internal transaction factory and DataSource;
             // the manager, never initialized, refuses the connection with its own error.
