@@ -348,9 +348,12 @@ public final class MyBatisClient {
         }
 
         /**
-         * Registers type handlers for PostgreSQL's types: {@code uuid}, {@code json}/{@code jsonb} as
-         * {@code String}, arrays, PostgreSQL enums, {@code java.time} (a {@code DATE} read as
-         * {@code LocalDateTime} too), {@code inet} and {@code interval}. The README's type-handler table lists them.
+         * Registers type handlers for PostgreSQL's types: {@code uuid}, JSON text in a {@code String} written with
+         * {@code #{x,jdbcType=OTHER}}, arrays and {@code List}s, PostgreSQL enums (the default enum handler,
+         * unless the configuration file or {@link #configure} sets another), {@code java.time} ({@code DATE}
+         * read as {@code LocalDateTime} too; {@code OffsetDateTime}, {@code Instant} and {@code ZonedDateTime}
+         * written and read at UTC), {@code inet} and {@code interval}. A value that cannot be converted fails as
+         * a {@link ErrorCode#DATA_ERROR} naming the column. The README's type-handler table lists them.
          *
          * @return this builder
          */
@@ -366,10 +369,17 @@ public final class MyBatisClient {
          * @param codec the application's JSON mapping
          * @param types the types to store as JSON
          * @return this builder
+         * @throws DatabaseError by {@link #build()}, with {@link ErrorCode#CONFIGURATION_ERROR}, naming a type that
+         *                       cannot be stored as JSON: one MyBatis already handles, a primitive, an array, an
+         *                       enum, a Map or a Collection
          */
         public Builder jsonTypes(JsonCodec codec, Class<?>... types) {
             Objects.requireNonNull(codec, "codec");
-            List<Class<?>> list = List.of(types);
+            Objects.requireNonNull(types, "types");
+            List<Class<?>> list = new ArrayList<>();
+            for (int i = 0; i < types.length; i++) {
+                list.add(Objects.requireNonNull(types[i], "types[" + i + "]"));
+            }
             jsonTypes.add(configuration -> PostgresTypeHandlers.registerJson(configuration, codec, list));
             return this;
         }

@@ -99,7 +99,7 @@ class JsonIT {
     @Test
     void aTypeWithAHandlerOfItsOwnCannotBeAJsonType() {
         assertThatThrownBy(() -> db.builder().postgresTypes().jsonTypes(new JacksonCodec(), String.class).build())
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOfSatisfying(DatabaseError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
                 .hasMessageContaining("java.lang.String")
                 .hasMessageContaining("jdbcType=OTHER");
     }

@@ -1,5 +1,7 @@
 package dev.pgkeeper.mybatis.internal.types;
 
+import dev.pgkeeper.DatabaseError;
+import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.JsonCodec;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -97,11 +99,11 @@ public final class PostgresTypeHandlers {
      * @param configuration the configuration being built
      * @param codec         the application's JSON mapping
      * @param types         the application's types to store as JSON
-     * @throws IllegalArgumentException naming the type, for a type that must not be a JSON type: one MyBatis
-     *                                  already has a handler for (String, Integer, LocalDate, a type given
-     *                                  twice...), a primitive, an array, an enum, {@code Object}, or a Map or
-     *                                  Collection (a mapper whose only parameter is a Map would then write the
-     *                                  whole Map into every {@code #{...}} of its statement)
+     * @throws DatabaseError CONFIGURATION_ERROR naming the type, for a type that must not be a JSON type: one
+     *                       MyBatis already has a handler for (String, Integer, LocalDate, a type given twice...), a
+     *                       primitive, an array, an enum, {@code Object}, or a Map or Collection (a mapper whose
+     *                       only parameter is a Map would then write the whole Map into every {@code #{...}} of
+     *                       its statement)
      */
     public static void registerJson(Configuration configuration, JsonCodec codec, Collection<Class<?>> types) {
         Objects.requireNonNull(codec, "codec");
@@ -118,7 +120,7 @@ public final class PostgresTypeHandlers {
 
     private static void checkJsonType(TypeHandlerRegistry registry, Class<?> type) {
         if (type == null) {
-            throw new IllegalArgumentException("jsonTypes(...) was given a null type");
+            throw new NullPointerException("jsonTypes(...) was given a null type");
         }
         String problem = null;
         if (type.isPrimitive() || type.isArray() || type.isEnum() || type == Object.class) {
@@ -134,8 +136,9 @@ public final class PostgresTypeHandlers {
                     + "their handlers (for JSON text in a String, use postgresTypes() and #{value,jdbcType=OTHER})";
         }
         if (problem != null) {
-            throw new IllegalArgumentException("jsonTypes(...) cannot store " + type.getName() + " as JSON: "
-                    + problem);
+            throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, "jsonTypes(...) cannot store " + type.getName()
+                    + " as JSON: " + problem, List.of("Pass jsonTypes(...) only the application's own classes "
+                    + "(records, POJOs, a JSON library's tree type)"), Map.of("type", type.getName()), null);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pgkeeper.mybatis.internal.types;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.mybatis.JsonCodec;
 import java.math.BigDecimal;
 import java.net.Inet4Address;
@@ -156,7 +157,7 @@ class PostgresTypeHandlersTest {
         for (Class<?> type : List.of(String.class, Integer.class, int.class, LocalDate.class, UUID.class, Object.class,
                 Color.class, int[].class, Map.class, List.class, ArrayList.class)) {
             assertThatThrownBy(() -> PostgresTypeHandlers.registerJson(configuration, CODEC, List.of(type)))
-                    .as(type.getName()).isInstanceOf(IllegalArgumentException.class)
+                    .as(type.getName()).isInstanceOf(DatabaseError.class)
                     .hasMessageContaining(type.getName());
         }
         PostgresTypeHandlers.registerJson(configuration, CODEC, List.of(Point.class));
