@@ -24,7 +24,7 @@ import org.apache.ibatis.type.TypeHandler;
  * {@code date[]} {@code java.sql.Date}s, which is why a List of LocalDates is refused: use {@code LocalDate[]}).
  * Thread-safe.
  *
- * <p>Typed {@code Object} for the same reason as {@link ObjectArrayTypeHandler}: a value that is not a List (an
+ * <p>Typed {@code Object} for the same reason as {@link JavaArrayTypeHandler}: a value that is not a List (an
  * element picked with {@code #{list[0]}}) goes to {@code fallback}.
  */
 public final class ListTypeHandler extends BaseTypeHandler<Object> {

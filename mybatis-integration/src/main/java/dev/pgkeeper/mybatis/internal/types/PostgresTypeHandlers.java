@@ -69,10 +69,10 @@ public final class PostgresTypeHandlers {
         types.register(String.class, JdbcType.OTHER, new UnspecifiedStringTypeHandler());
 
         for (ArrayElement element : ArrayElement.values()) {
-            ObjectArrayTypeHandler boxed = new ObjectArrayTypeHandler(element, unknown);
+            JavaArrayTypeHandler boxed = JavaArrayTypeHandler.boxed(element, unknown);
             registerFor(types, boxed.arrayType(), boxed);
             if (element.primitiveType() != null) {
-                PrimitiveArrayTypeHandler primitive = new PrimitiveArrayTypeHandler(element, unknown);
+                JavaArrayTypeHandler primitive = JavaArrayTypeHandler.primitive(element, unknown);
                 registerFor(types, primitive.arrayType(), primitive);
             }
         }

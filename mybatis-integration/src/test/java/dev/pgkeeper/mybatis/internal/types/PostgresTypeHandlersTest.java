@@ -84,14 +84,15 @@ class PostgresTypeHandlersTest {
         TypeHandlerRegistry types = registered();
         for (Class<?> type : List.of(String[].class, Integer[].class, Long[].class, Short[].class, Double[].class,
                 Float[].class, Boolean[].class, BigDecimal[].class, UUID[].class, LocalDate[].class)) {
-            assertThat(types.getTypeHandler(type)).as(type.getSimpleName()).isInstanceOf(ObjectArrayTypeHandler.class)
-                    .hasToString("ObjectArrayTypeHandler[" + type.getSimpleName() + " <-> "
+            assertThat(types.getTypeHandler(type)).as(type.getSimpleName()).isInstanceOf(JavaArrayTypeHandler.class)
+                    .hasToString("JavaArrayTypeHandler[" + type.getSimpleName() + " <-> "
                             + ArrayElement.of(type.getComponentType()).sqlType() + "[]]");
         }
         for (Class<?> type : List.of(int[].class, long[].class, short[].class, double[].class, float[].class,
                 boolean[].class)) {
             assertThat(types.getTypeHandler(type)).as(type.getSimpleName())
-                    .isInstanceOf(PrimitiveArrayTypeHandler.class);
+                    .isInstanceOf(JavaArrayTypeHandler.class).hasToString("JavaArrayTypeHandler[" + type.getSimpleName()
+                            + " <-> " + ArrayElement.of(type.getComponentType()).sqlType() + "[]]");
         }
     }
 

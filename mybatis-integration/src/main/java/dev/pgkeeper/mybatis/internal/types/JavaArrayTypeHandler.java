@@ -11,29 +11,44 @@ import org.apache.ibatis.type.JdbcType;
 import org.apache.ibatis.type.TypeHandler;
 
 /**
- * A Java array of a primitive type ({@code int[]}, {@code long[]}, {@code double[]}, ...) ↔ the PostgreSQL
- * array of the matching type ({@code int4[]}, {@code int8[]}, {@code float8[]}, ...). A NULL element cannot be
- * held and fails the read, naming the column and the wrapper array to use instead. Thread-safe.
+ * A Java array ↔ the PostgreSQL array of the matching type: of a boxed or reference type
+ * ({@code String[]}, {@code Integer[]}, {@code UUID[]} ↔ {@code text[]}, {@code int4[]}, {@code uuid[]}, ...),
+ * where NULL elements stay null, or of a primitive type ({@code int[]}, {@code double[]} ↔ {@code int4[]},
+ * {@code float8[]}, ...), where a NULL element cannot be held and fails the read, naming the column and the
+ * wrapper array to use instead. See {@link ArrayElement} for the element types and conversions. Thread-safe.
  *
- * <p>Typed {@code Object} for the same reason as {@link ObjectArrayTypeHandler}: a value that is not such an
- * array goes to {@code fallback}.
+ * <p>Typed {@code Object}: MyBatis also gives this handler a value that is not an array when a mapper method
+ * whose only parameter is an array picks one element ({@code #{names[0]}}); such a value goes to
+ * {@code fallback} (MyBatis's UnknownTypeHandler), as it did before this handler was registered.
  */
-public final class PrimitiveArrayTypeHandler extends BaseTypeHandler<Object> {
+public final class JavaArrayTypeHandler extends BaseTypeHandler<Object> {
 
     private final ArrayElement element;
+    private final boolean primitive;
     private final Class<?> arrayType;
     private final TypeHandler<Object> fallback;
 
-    PrimitiveArrayTypeHandler(ArrayElement element, TypeHandler<Object> fallback) {
+    private JavaArrayTypeHandler(ArrayElement element, boolean primitive, TypeHandler<Object> fallback) {
         this.element = Objects.requireNonNull(element, "element");
-        if (element.primitiveType() == null) {
-            throw new IllegalArgumentException(element + " has no primitive type");
-        }
-        this.arrayType = element.primitiveType().arrayType();
+        this.primitive = primitive;
+        this.arrayType = (primitive ? element.primitiveType() : element.javaType()).arrayType();
         this.fallback = Objects.requireNonNull(fallback, "fallback");
     }
 
-    /** The Java array type this handler writes and reads, e.g. {@code int[].class}. */
+    /** The handler of arrays of {@code element}'s boxed or reference type, e.g. {@code Integer[]}. */
+    static JavaArrayTypeHandler boxed(ArrayElement element, TypeHandler<Object> fallback) {
+        return new JavaArrayTypeHandler(element, false, fallback);
+    }
+
+    /** The handler of arrays of {@code element}'s primitive type, e.g. {@code int[]}. */
+    static JavaArrayTypeHandler primitive(ArrayElement element, TypeHandler<Object> fallback) {
+        if (element.primitiveType() == null) {
+            throw new IllegalArgumentException(element + " has no primitive type");
+        }
+        return new JavaArrayTypeHandler(element, true, fallback);
+    }
+
+    /** The Java array type this handler writes and reads, e.g. {@code Integer[].class} or {@code int[].class}. */
     Class<?> arrayType() {
         return arrayType;
     }
@@ -45,12 +60,7 @@ public final class PrimitiveArrayTypeHandler extends BaseTypeHandler<Object> {
             fallback.setParameter(ps, i, parameter, jdbcType);
             return;
         }
-        int length = java.lang.reflect.Array.getLength(parameter);
-        Object[] boxed = new Object[length];
-        for (int k = 0; k < length; k++) {
-            boxed[k] = java.lang.reflect.Array.get(parameter, k);
-        }
-        Array array = element.toSqlArray(ps.getConnection(), boxed);
+        Array array = element.toSqlArray(ps.getConnection(), primitive ? boxed(parameter) : (Object[]) parameter);
         ps.setArray(i, array);
         array.free();
     }
@@ -75,12 +85,25 @@ public final class PrimitiveArrayTypeHandler extends BaseTypeHandler<Object> {
         if (array == null) {
             return null;
         }
-        Object[] boxed;
+        Object[] elements;
         try {
-            boxed = element.fromSqlArray(array, where);
+            elements = element.fromSqlArray(array, where);
         } finally {
             array.free();
         }
+        return primitive ? unboxed(elements, where) : elements;
+    }
+
+    private static Object[] boxed(Object primitives) {
+        int length = java.lang.reflect.Array.getLength(primitives);
+        Object[] boxed = new Object[length];
+        for (int k = 0; k < length; k++) {
+            boxed[k] = java.lang.reflect.Array.get(primitives, k);
+        }
+        return boxed;
+    }
+
+    private Object unboxed(Object[] boxed, String where) throws SQLException {
         Object result = java.lang.reflect.Array.newInstance(element.primitiveType(), boxed.length);
         for (int k = 0; k < boxed.length; k++) {
             if (boxed[k] == null) {
@@ -96,6 +119,6 @@ public final class PrimitiveArrayTypeHandler extends BaseTypeHandler<Object> {
 
     @Override
     public String toString() {
-        return "PrimitiveArrayTypeHandler[" + arrayType.getSimpleName() + " <-> " + element.sqlType() + "[]]";
+        return "JavaArrayTypeHandler[" + arrayType.getSimpleName() + " <-> " + element.sqlType() + "[]]";
     }
 }
