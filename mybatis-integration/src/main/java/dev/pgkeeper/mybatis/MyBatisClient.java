@@ -108,7 +108,9 @@ public final class MyBatisClient {
      * {@value dev.pgkeeper.mybatis.internal.CursorFetchSize#ROWS} per round trip unless the statement sets a
      * {@code fetchSize}) and must be called and read inside {@link #inTransaction}; outside one it fails at once
      * with {@link ErrorCode#CONFIGURATION_ERROR}, before anything is sent. Lazy loading works everywhere: inside
-     * a transaction it reads in it, afterwards MyBatis runs each load in a short transaction of its own.
+     * the transaction that loaded the object it reads in it, elsewhere MyBatis runs each load in a short
+     * transaction of its own; a failed load is thrown from the getter as pgjdbc's exception, untranslated
+     * ({@link #translate} categorizes it).
      *
      * @param <M> the mapper type
      * @param type the mapper interface
@@ -385,8 +387,10 @@ public final class MyBatisClient {
         }
 
         /**
-         * Adjusts MyBatis's {@link Configuration} (type handlers, aliases, settings) after pgkeeper's defaults
-         * and before the mappers are read, so that mappers can use what it registers.
+         * Adjusts MyBatis's {@link Configuration} (type handlers, aliases, settings, plugins) after pgkeeper's
+         * defaults and before the mappers added on this builder are read, so that they can use what it
+         * registers. With a {@link #configuration(String) configuration file} it runs after the whole file,
+         * whose own mappers are read by then.
          *
          * @param customizer called with MyBatis's configuration by {@link #build()}
          * @return this builder

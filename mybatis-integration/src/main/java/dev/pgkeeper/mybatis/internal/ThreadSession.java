@@ -1,7 +1,5 @@
 package dev.pgkeeper.mybatis.internal;
 
-import dev.pgkeeper.DatabaseError;
-import dev.pgkeeper.ErrorCode;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -202,13 +200,5 @@ public final class ThreadSession implements SqlSession {
     @Override
     public String toString() {
         return "pgkeeper thread session";
-    }
-
-    /** The error for a statement that needs a transaction and was called outside one. */
-    public static DatabaseError needsTransaction(String statement, String what) {
-        return new DatabaseError(ErrorCode.CONFIGURATION_ERROR, statement + " returns " + what
-                + ", which reads from an open transaction: called outside one, its session would close before the "
-                + "first row is read", List.of("Call " + statement + " inside client.inTransaction(...) and read the "
-                + what + " before the block returns"), Map.of(MyBatisErrors.STATEMENT, statement), null);
     }
 }

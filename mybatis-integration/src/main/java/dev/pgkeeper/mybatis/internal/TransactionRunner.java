@@ -163,7 +163,10 @@ public final class TransactionRunner {
      */
     public <T> Cursor<T> cursor(String statement, SessionCall<Cursor<T>> call) {
         if (!isInTransaction()) {
-            throw ThreadSession.needsTransaction(statement, "a Cursor");
+            throw new DatabaseError(ErrorCode.CONFIGURATION_ERROR, statement + " returns a Cursor, which reads "
+                    + "from an open transaction: called outside one, its session would close before the first row "
+                    + "is read", List.of("Call " + statement + " inside client.inTransaction(...) and read the "
+                    + "Cursor before the block returns"), Map.of(MyBatisErrors.STATEMENT, statement), null);
         }
         Cursor<T> cursor = execute(statement, session -> streaming.during(() -> call.execute(session)));
         return new TranslatingCursor<>(cursor, e -> failed(e, statement));
