@@ -5,25 +5,16 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import dev.pgkeeper.mybatis.bookshop.Bookshop.Seed;
 import dev.pgkeeper.mybatis.bookshop.StatementLog.Entry;
 import dev.pgkeeper.mybatis.bookshop.model.Author;
 import dev.pgkeeper.mybatis.bookshop.model.Book;
-import dev.pgkeeper.testing.PostgresExtension;
-import dev.pgkeeper.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Lazy loading (lazyLoadingEnabled in bookshop/mybatis-config.xml): {@link Author#getBooks()} is a nested select
@@ -31,43 +22,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * transaction; otherwise MyBatis opens an executor of its own on the environment's DataSource (the manager's),
  * which reads in a short transaction on a connection of its own.
  */
-@ExtendWith(PostgresExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BookshopLazyLoadingIT {
+class BookshopLazyLoadingIT extends BookshopTest {
 
     private static final String FIND_AUTHOR = "AuthorMapper.findById";
     private static final String BOOKS_OF_AUTHOR = "BookMapper.byAuthor";
 
-    private Bookshop shop;
-    private Seed seed;
-
-    @BeforeAll
-    void start(TestDatabase db) throws SQLException {
-        shop = Bookshop.start(db);
-    }
-
-    @BeforeEach
-    void seed() throws SQLException {
-        shop.clear();
-        seed = shop.seed();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        shop.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        shop.close();
-    }
-
     private long addBookByLem(String title) {
         return shop.catalog.add(Bookshop.printed(seed.lem(), title, null, "12.00", 300));
-    }
-
-    private static List<String> titles(List<Book> books) {
-        return books.stream().map(Book::getTitle).toList();
     }
 
     @Test

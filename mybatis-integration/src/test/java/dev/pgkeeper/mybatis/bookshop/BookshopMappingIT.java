@@ -3,57 +3,21 @@ package dev.pgkeeper.mybatis.bookshop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.pgkeeper.mybatis.bookshop.Bookshop.Seed;
 import dev.pgkeeper.mybatis.bookshop.model.Book;
 import dev.pgkeeper.mybatis.bookshop.model.EBook;
 import dev.pgkeeper.mybatis.bookshop.model.Order;
 import dev.pgkeeper.mybatis.bookshop.model.OrderLine;
 import dev.pgkeeper.mybatis.bookshop.model.PrintedBook;
 import dev.pgkeeper.mybatis.bookshop.model.Tag;
-import dev.pgkeeper.testing.PostgresExtension;
-import dev.pgkeeper.testing.TestDatabase;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The bookshop's result maps against PostgreSQL: nested results of one joined query folded back into objects
  * by their ids, nested selects (eager and lazy), {@code extends}, a discriminator and constructor mapping.
  */
-@ExtendWith(PostgresExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BookshopMappingIT {
-
-    private Bookshop shop;
-    private Seed seed;
-
-    @BeforeAll
-    void start(TestDatabase db) throws SQLException {
-        shop = Bookshop.start(db);
-    }
-
-    @BeforeEach
-    void seed() throws SQLException {
-        shop.clear();
-        seed = shop.seed();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        shop.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        shop.close();
-    }
+class BookshopMappingIT extends BookshopTest {
 
     /** Two books by Le Guin and one by Lem, in this line order. */
     private Order adaBuysThreeBooks() {

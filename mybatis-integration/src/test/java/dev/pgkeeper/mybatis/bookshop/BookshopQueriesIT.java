@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.pgkeeper.mybatis.bookshop.Bookshop.Seed;
 import dev.pgkeeper.mybatis.bookshop.model.Author;
 import dev.pgkeeper.mybatis.bookshop.model.Book;
 import dev.pgkeeper.mybatis.bookshop.model.BookQuery;
@@ -17,8 +16,6 @@ import dev.pgkeeper.mybatis.bookshop.model.OrderLine;
 import dev.pgkeeper.mybatis.bookshop.model.Tag;
 import dev.pgkeeper.mybatis.bookshop.report.AuthorRevenue;
 import dev.pgkeeper.mybatis.bookshop.report.SaleRow;
-import dev.pgkeeper.testing.PostgresExtension;
-import dev.pgkeeper.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -28,49 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The bookshop's queries: dynamic SQL, generated keys, paging, maps keyed by id and result handlers, against
  * PostgreSQL.
  */
-@ExtendWith(PostgresExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BookshopQueriesIT {
-
-    private Bookshop shop;
-    private Seed seed;
-
-    @BeforeAll
-    void start(TestDatabase db) throws SQLException {
-        shop = Bookshop.start(db);
-    }
-
-    @BeforeEach
-    void seed() throws SQLException {
-        shop.clear();
-        seed = shop.seed();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        shop.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        shop.close();
-    }
-
-    private static List<String> titles(List<Book> books) {
-        return books.stream().map(Book::getTitle).toList();
-    }
+class BookshopQueriesIT extends BookshopTest {
 
     private String lastSql() {
         List<StatementLog.Entry> entries = shop.statements.entries();

@@ -7,13 +7,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.TransactionOptions;
-import dev.pgkeeper.mybatis.bookshop.Bookshop.Seed;
 import dev.pgkeeper.mybatis.bookshop.model.Book;
 import dev.pgkeeper.mybatis.bookshop.model.Event;
 import dev.pgkeeper.mybatis.bookshop.model.Order;
 import dev.pgkeeper.mybatis.bookshop.model.Tag;
-import dev.pgkeeper.testing.PostgresExtension;
-import dev.pgkeeper.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,45 +22,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.ibatis.executor.BatchExecutor;
 import org.apache.ibatis.executor.BatchResult;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The bookshop's writes: batch imports, the {@code place_order} function (as a select and as a callable
  * statement), optimistic locking between editors, cursors, and MyBatis's caches across commit and rollback.
  */
-@ExtendWith(PostgresExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BookshopTransactionsIT {
-
-    private Bookshop shop;
-    private Seed seed;
-
-    @BeforeAll
-    void start(TestDatabase db) throws SQLException {
-        shop = Bookshop.start(db);
-    }
-
-    @BeforeEach
-    void seed() throws SQLException {
-        shop.clear();
-        seed = shop.seed();
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        shop.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        shop.close();
-    }
+class BookshopTransactionsIT extends BookshopTest {
 
     private List<Book> importedBooks(int count, int negativePriceAt) {
         return IntStream.range(0, count).mapToObj(i -> new Book(seed.lem(), "Imported " + i, "isbn-" + i,
