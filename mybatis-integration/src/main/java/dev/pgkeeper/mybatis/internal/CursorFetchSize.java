@@ -13,9 +13,8 @@ import org.apache.ibatis.plugin.Signature;
  * Makes a MyBatis {@code Cursor} stream. pgjdbc reads a whole result into memory unless the statement has a
  * fetch size (and the connection is in a transaction, which {@link TransactionRunner#cursor} ensures); a
  * mapped statement without one gets {@value #ROWS} rows per round trip while a cursor is being opened on
- * the thread. A fetch size of the statement's own ({@code fetchSize} in the mapper, MyBatis's
- * {@code defaultFetchSize}, pgjdbc's {@code defaultRowFetchSize}) is left alone. Other statements are not
- * touched. Thread-safe.
+ * the thread. A fetch size the statement already has when it is prepared ({@code fetchSize} in the
+ * mapper, say) is left alone. Other statements are not touched. Thread-safe.
  */
 @Intercepts(@Signature(type = StatementHandler.class, method = "prepare", args = {Connection.class, Integer.class}))
 public final class CursorFetchSize implements Interceptor {

@@ -9,33 +9,17 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Arrays with {@code postgresTypes()}: what MyBatis did before still works, and what cannot work fails clearly. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ArrayIT {
+class ArrayIT extends TypesTest {
 
-    private TypesDatabase db;
     private PlainMapper plainMyBatis;
 
     @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("ArrayIT");
+    void plainMyBatis() {
         plainMyBatis = db.builder().build().mapper(PlainMapper.class);
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
     }
 
     @Test

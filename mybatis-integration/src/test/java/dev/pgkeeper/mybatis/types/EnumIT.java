@@ -8,31 +8,17 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.MyBatisClient;
 import java.sql.SQLException;
 import org.apache.ibatis.type.EnumOrdinalTypeHandler;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Java enums and PostgreSQL enum types: plain MyBatis, {@code postgresTypes()}, and a user's own choice. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EnumIT {
+class EnumIT extends TypesTest {
 
-    private TypesDatabase db;
+    private PlainMapper plainMyBatis;
 
     @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("EnumIT");
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
+    void plainMyBatis() {
+        plainMyBatis = db.builder().build().mapper(PlainMapper.class);
     }
 
     @Test

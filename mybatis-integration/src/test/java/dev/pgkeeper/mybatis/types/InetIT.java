@@ -8,33 +8,10 @@ import dev.pgkeeper.ErrorCode;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.sql.SQLException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** {@code inet} and {@code cidr} read as an {@code InetAddress}: host masks, networks, zones. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InetIT {
-
-    private TypesDatabase db;
-
-    @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("InetIT");
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
-    }
+class InetIT extends TypesTest {
 
     @Test
     void aNetworkFailsSayingToReadItAsString() {

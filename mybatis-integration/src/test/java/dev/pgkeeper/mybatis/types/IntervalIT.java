@@ -5,34 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import java.sql.SQLException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** {@code interval} read as a {@code Duration}: days, and the intervals a Duration cannot be. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IntervalIT {
-
-    private TypesDatabase db;
-
-    @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("IntervalIT");
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
-    }
+class IntervalIT extends TypesTest {
 
     @Test
     void anIntervalWithMonthsFailsSayingAMonthHasNoFixedLength() {

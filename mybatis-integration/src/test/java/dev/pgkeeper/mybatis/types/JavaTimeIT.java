@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.pgkeeper.DatabaseError;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -12,36 +11,20 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What plain MyBatis on pgjdbc gets wrong with java.time, against PostgreSQL, and what {@code postgresTypes()}
  * does instead.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JavaTimeIT {
+class JavaTimeIT extends TypesTest {
 
-    private TypesDatabase db;
     private PlainMapper plainMyBatis;
 
     @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("JavaTimeIT");
+    void plainMyBatis() {
         plainMyBatis = db.builder().build().mapper(PlainMapper.class);
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
     }
 
     @Test

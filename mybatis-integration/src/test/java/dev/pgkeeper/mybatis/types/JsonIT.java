@@ -10,31 +10,17 @@ import dev.pgkeeper.mybatis.JsonCodec;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** JSON text in Strings, and application types through a {@link JsonCodec}, against PostgreSQL. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JsonIT {
+class JsonIT extends TypesTest {
 
-    private TypesDatabase db;
+    private PlainMapper plainMyBatis;
 
     @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("JsonIT");
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
+    void plainMyBatis() {
+        plainMyBatis = db.builder().build().mapper(PlainMapper.class);
     }
 
     @Test

@@ -8,32 +8,10 @@ import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.mybatis.MyBatisClient;
 import java.sql.SQLException;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** {@code UUID} without and with {@code postgresTypes()}, and a UUID kept as text. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class UuidIT {
-
-    private TypesDatabase db;
-
-    @BeforeAll
-    void start() throws SQLException {
-        db = TypesDatabase.start("UuidIT");
-    }
-
-    @AfterEach
-    void nothingLeaked() {
-        db.assertNothingLeaked();
-    }
-
-    @AfterAll
-    void stop() {
-        db.close();
-    }
+class UuidIT extends TypesTest {
 
     @Test
     void plainMyBatisHasNoHandlerForAUuidProperty() {
