@@ -36,6 +36,7 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_MAX_REPLICA_LAG</td><td>{@link Builder#maxReplicaLag}</td><td>5000 ms</td><td>0–1 day; a standby further behind gets no reads</td></tr>
  *   <tr><td>DB_REPLICA_CHECK_INTERVAL</td><td>{@link Builder#replicaCheckInterval}</td><td>1000 ms</td><td>50 ms–1 h</td></tr>
  *   <tr><td>DB_PGBOUNCER</td><td>{@link Builder#pgBouncer}</td><td>{@code off}</td><td>{@code off}, {@code session}, {@code transaction} (see {@link PgBouncerMode})</td></tr>
+ *   <tr><td>DB_REWRITE_BATCHED_INSERTS</td><td>{@link Builder#rewriteBatchedInserts}</td><td>{@code true}</td><td>{@code true} or {@code false}, any case; a {@code jdbc:postgresql://} URL's own {@code reWriteBatchedInserts} wins</td></tr>
  *   <tr><td>DB_POOL_NAME</td><td>{@link Builder#name}</td><td>{@code default}</td><td>1–40 of {@code A-Z a-z 0-9 _ -}</td></tr>
  *   <tr><td>APP_ENV</td><td>{@link Builder#appEnv}</td><td>unset</td><td>{@code production} turns on stricter URL warnings</td></tr>
  * </table>
@@ -80,6 +81,8 @@ public final class DatabaseConfig {
     public static final String DB_REPLICA_CHECK_INTERVAL = "DB_REPLICA_CHECK_INTERVAL";
     /** Variable holding {@link #pgBouncer()}: {@code off}, {@code session} or {@code transaction}. */
     public static final String DB_PGBOUNCER = "DB_PGBOUNCER";
+    /** Variable holding {@link #rewriteBatchedInserts()}: {@code true} or {@code false}. */
+    public static final String DB_REWRITE_BATCHED_INSERTS = "DB_REWRITE_BATCHED_INSERTS";
     /** Variable holding {@link #name()}. */
     public static final String DB_POOL_NAME = "DB_POOL_NAME";
     /** Variable holding {@link #appEnv()}. */
@@ -104,6 +107,7 @@ public final class DatabaseConfig {
     private final Duration maxReplicaLag;
     private final Duration replicaCheckInterval;
     private final PgBouncerMode pgBouncer;
+    private final boolean rewriteBatchedInserts;
     private final String name;
     private final String appEnv;
     private final String maskedUrl;
@@ -131,6 +135,7 @@ public final class DatabaseConfig {
         this.maxReplicaLag = b.maxReplicaLag;
         this.replicaCheckInterval = b.replicaCheckInterval;
         this.pgBouncer = b.pgBouncer;
+        this.rewriteBatchedInserts = b.rewriteBatchedInserts;
         this.name = b.name;
         this.appEnv = b.appEnv;
         this.maskedUrl = parsedUrl.sanitized();
@@ -189,6 +194,8 @@ public final class DatabaseConfig {
         problems.readMillis(variables, DB_MAX_REPLICA_LAG).ifPresent(v -> b.maxReplicaLag = v);
         problems.readMillis(variables, DB_REPLICA_CHECK_INTERVAL).ifPresent(v -> b.replicaCheckInterval = v);
         problems.readChoice(variables, DB_PGBOUNCER, "pgBouncer", PgBouncerMode.class).ifPresent(v -> b.pgBouncer = v);
+        problems.readBoolean(variables, DB_REWRITE_BATCHED_INSERTS, "rewriteBatchedInserts")
+                .ifPresent(v -> b.rewriteBatchedInserts = v);
         problems.readString(variables, DB_POOL_NAME).ifPresent(v -> b.name = v);
         problems.readString(variables, APP_ENV).ifPresent(v -> b.appEnv = v);
         return b.build(problems);
@@ -223,6 +230,7 @@ public final class DatabaseConfig {
         b.maxReplicaLag = maxReplicaLag;
         b.replicaCheckInterval = replicaCheckInterval;
         b.pgBouncer = pgBouncer;
+        b.rewriteBatchedInserts = rewriteBatchedInserts;
         b.name = name;
         b.appEnv = appEnv;
         return b;
@@ -430,6 +438,29 @@ public final class DatabaseConfig {
     }
 
     /**
+     * Whether pgjdbc rewrites a batch of single-row inserts into multi-row inserts ({@code DB_REWRITE_BATCHED_INSERTS},
+     * pgjdbc's {@code reWriteBatchedInserts}); default {@code true}. A batch of {@code INSERT ... VALUES (...)} then
+     * reaches the server as a few multi-row statements instead of one statement per row, which the server parses
+     * and executes far fewer times. It changes only the SQL text pgjdbc sends, so it works behind PgBouncer in any
+     * mode; UPDATE and DELETE batches are sent as before.
+     *
+     * <p>What a caller sees changes in three ways. A row sent in a multi-row statement gets the update count
+     * {@link java.sql.Statement#SUCCESS_NO_INFO} (-2) from {@code executeBatch()} (and in MyBatis's
+     * {@code BatchResult}), not 1; for {@code INSERT ... ON CONFLICT DO NOTHING} that loses which rows were
+     * inserted (0 or 1 each without the rewrite). A failing multi-row statement is reported as
+     * {@code Batch entry 0} of its rows, so the index of the row that failed is lost; the error code (from the
+     * SQLState) is not. Statements prepared to return generated keys (MyBatis's {@code useGeneratedKeys}) are
+     * never rewritten: they keep counts of 1 and get every key. Set {@code false} where code reads the counts
+     * row by row; a {@code jdbc:postgresql://} URL's own {@code reWriteBatchedInserts} parameter wins over this
+     * setting.
+     *
+     * @return {@code true} when batched inserts are rewritten into multi-row inserts
+     */
+    public boolean rewriteBatchedInserts() {
+        return rewriteBatchedInserts;
+    }
+
+    /**
      * Name used in pool and thread names, {@code pgkeeper-<name>-...} ({@code DB_POOL_NAME}).
      *
      * @return the name
@@ -470,14 +501,14 @@ public final class DatabaseConfig {
                 && disconnectTimeout.equals(c.disconnectTimeout) && probeTimeout.equals(c.probeTimeout)
                 && probeInterval.equals(c.probeInterval) && Objects.equals(readUrlWithPassword, c.readUrlWithPassword)
                 && maxReplicaLag.equals(c.maxReplicaLag) && replicaCheckInterval.equals(c.replicaCheckInterval)
-                && pgBouncer == c.pgBouncer && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
+                && pgBouncer == c.pgBouncer && rewriteBatchedInserts == c.rewriteBatchedInserts && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
                 statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, readUrlWithPassword, maxReplicaLag,
-                replicaCheckInterval, pgBouncer, name, appEnv);
+                replicaCheckInterval, pgBouncer, rewriteBatchedInserts, name, appEnv);
     }
 
     /** All settings, with the URL as {@link #url()} shows it: never the password. */
@@ -492,7 +523,8 @@ public final class DatabaseConfig {
                 + disconnectTimeout.toMillis() + "ms, probeTimeout=" + probeTimeout().toMillis()
                 + "ms, probeInterval=" + probeInterval.toMillis() + "ms, readUrl=" + maskedReadUrl
                 + ", maxReplicaLag=" + maxReplicaLag.toMillis() + "ms, replicaCheckInterval="
-                + replicaCheckInterval.toMillis() + "ms, pgBouncer=" + pgBouncer + ", appEnv=" + appEnv + "]";
+                + replicaCheckInterval.toMillis() + "ms, pgBouncer=" + pgBouncer + ", rewriteBatchedInserts=" + rewriteBatchedInserts
+                + ", appEnv=" + appEnv + "]";
     }
 
     /**
@@ -521,6 +553,7 @@ public final class DatabaseConfig {
         private Duration maxReplicaLag = Duration.ofMillis(5_000);
         private Duration replicaCheckInterval = Duration.ofMillis(1_000);
         private PgBouncerMode pgBouncer = PgBouncerMode.OFF;
+        private boolean rewriteBatchedInserts = true;
         private String name = "default";
         private String appEnv;
 
@@ -712,6 +745,18 @@ public final class DatabaseConfig {
          */
         public Builder pgBouncer(PgBouncerMode pgBouncer) {
             this.pgBouncer = pgBouncer;
+            return this;
+        }
+
+        /**
+         * See {@link DatabaseConfig#rewriteBatchedInserts()}; default {@code true}.
+         *
+         * @param rewriteBatchedInserts {@code false} to send a batch of inserts one statement per row, with an
+         *                              update count per row
+         * @return this builder
+         */
+        public Builder rewriteBatchedInserts(boolean rewriteBatchedInserts) {
+            this.rewriteBatchedInserts = rewriteBatchedInserts;
             return this;
         }
 

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DatabaseConfigTest {
@@ -30,6 +31,7 @@ class DatabaseConfigTest {
         assertThat(c.statementTimeout()).as("no statement timeout unless asked for").isZero();
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.rewriteBatchedInserts()).isTrue();
         assertThat(c.name()).isEqualTo("default");
         assertThat(c.isProduction()).isFalse();
         assertThat(c).isEqualTo(DatabaseConfig.builder().url(URL).build());
@@ -51,6 +53,7 @@ class DatabaseConfigTest {
         env.put("DB_DISCONNECT_TIMEOUT", "2000");
         env.put("DB_PROBE_TIMEOUT", "500");
         env.put("DB_PROBE_INTERVAL", "50");
+        env.put("DB_REWRITE_BATCHED_INSERTS", "false");
         env.put("DB_POOL_NAME", "orders");
         env.put("APP_ENV", " Production ");
 
@@ -68,6 +71,7 @@ class DatabaseConfigTest {
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.rewriteBatchedInserts()).isFalse();
         assertThat(c.name()).isEqualTo("orders");
         assertThat(c.isProduction()).isTrue();
         assertThat(c.toBuilder().build()).isEqualTo(c);
@@ -293,5 +297,36 @@ class DatabaseConfigTest {
                 .hasMessageContaining("2 problems")
                 .hasMessageContaining("DB_STATEMENT_TIMEOUT (statementTimeout): is set while DB_PGBOUNCER=transaction")
                 .hasMessageContaining("URL sets prepareThreshold=5");
+    }
+
+    @ParameterizedTest
+    @CsvSource(value = {"true,true", "false,false", "TRUE,true", "False,false", " false ,false", "'',true", "' ',true"})
+    void rewriteBatchedInsertsIsReadInAnyCaseAndBlankKeepsTheDefault(String value, boolean expected) {
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_REWRITE_BATCHED_INSERTS", value));
+
+        assertThat(c.rewriteBatchedInserts()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"yes", "1", "on", "ture"})
+    void rewriteBatchedInsertsRefusesAnythingButTrueOrFalse(String value) {
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_REWRITE_BATCHED_INSERTS", value)))
+                .isInstanceOfSatisfying(DatabaseError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
+                .hasMessageContaining("DB_REWRITE_BATCHED_INSERTS (rewriteBatchedInserts): '" + value
+                        + "' is not one of true, false; set one of them, e.g. DB_REWRITE_BATCHED_INSERTS=false");
+    }
+
+    @Test
+    void rewriteBatchedInsertsIsOnByDefaultAndTheBuilderTurnsItOff() {
+        DatabaseConfig on = DatabaseConfig.builder().url(URL).build();
+        DatabaseConfig off = DatabaseConfig.builder().url(URL).rewriteBatchedInserts(false).build();
+
+        assertThat(on.rewriteBatchedInserts()).isTrue();
+        assertThat(off.rewriteBatchedInserts()).isFalse();
+        assertThat(off).isNotEqualTo(on).isEqualTo(on.toBuilder().rewriteBatchedInserts(false).build())
+                .hasSameHashCodeAs(on.toBuilder().rewriteBatchedInserts(false).build());
+        assertThat(off.toBuilder().build().rewriteBatchedInserts()).as("toBuilder keeps it").isFalse();
+        assertThat(on.toString()).contains("rewriteBatchedInserts=true");
+        assertThat(off.toString()).contains("rewriteBatchedInserts=false");
     }
 }

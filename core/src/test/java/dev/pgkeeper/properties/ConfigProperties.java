@@ -31,8 +31,8 @@ class ConfigProperties {
             DatabaseConfig.DB_IDLE_TIMEOUT, DatabaseConfig.DB_STATEMENT_TIMEOUT, DatabaseConfig.DB_SOCKET_TIMEOUT,
             DatabaseConfig.DB_RECONNECT_INTERVAL, DatabaseConfig.DB_DISCONNECT_TIMEOUT, DatabaseConfig.DB_PROBE_TIMEOUT,
             DatabaseConfig.DB_PROBE_INTERVAL, DatabaseConfig.DATABASE_READ_URL, DatabaseConfig.DB_MAX_REPLICA_LAG,
-            DatabaseConfig.DB_REPLICA_CHECK_INTERVAL, DatabaseConfig.DB_PGBOUNCER, DatabaseConfig.DB_POOL_NAME,
-            DatabaseConfig.APP_ENV);
+            DatabaseConfig.DB_REPLICA_CHECK_INTERVAL, DatabaseConfig.DB_PGBOUNCER, DatabaseConfig.DB_REWRITE_BATCHED_INSERTS,
+            DatabaseConfig.DB_POOL_NAME, DatabaseConfig.APP_ENV);
 
     /** An environment, and the password its DATABASE_URL holds. */
     record Environment(Map<String, String> variables, String password) { }
@@ -102,7 +102,7 @@ class ConfigProperties {
                 Arbitraries.integers().between(0, 100).map(i -> i + "s"),
                 Arbitraries.integers().between(0, 100).map(i -> " " + i + " "),
                 Arbitraries.of("+3", "1e3", "0x10", "10_000", "9223372036854775808", "NaN", "production", "PRODUCTION",
-                        "off", "Session", "TRANSACTION", "statement")));
+                        "off", "Session", "TRANSACTION", "statement", "true", "FALSE", "yes")));
         return environment(numbers);
     }
 

@@ -98,6 +98,24 @@ public final class ConfigProblems {
     }
 
     /**
+     * Reads {@code true} or {@code false} in any case; blank counts as unset, and any other value (such as
+     * {@code yes} or {@code 1}) is recorded as a problem that lists the allowed ones.
+     */
+    public Optional<Boolean> readBoolean(Map<String, String> variables, String variable, String builderMethod) {
+        return readString(variables, variable).flatMap(raw -> {
+            if (raw.equalsIgnoreCase("true")) {
+                return Optional.of(Boolean.TRUE);
+            }
+            if (raw.equalsIgnoreCase("false")) {
+                return Optional.of(Boolean.FALSE);
+            }
+            add(variable, builderMethod, echo(raw) + " is not one of true, false",
+                    "set one of them, e.g. " + variable + "=false");
+            return Optional.empty();
+        });
+    }
+
+    /**
      * Checks the database URL.
      *
      * @return the parsed URL, or {@code null} when it is missing or invalid (the problems are recorded)

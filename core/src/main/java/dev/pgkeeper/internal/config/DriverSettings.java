@@ -21,8 +21,9 @@ import java.util.Properties;
  * {@code DB_SOCKET_TIMEOUT}, {@code cancelSignalTimeout} from {@code DB_PROBE_TIMEOUT}. Only when
  * {@code DB_STATEMENT_TIMEOUT} is set is the server's {@code statement_timeout} added to the startup parameter
  * {@code options}; otherwise pgkeeper adds no {@code options} at all, because connection poolers such as
- * PgBouncer refuse it. Parameters written in the URL itself win over these derived values. With
- * {@code DB_PGBOUNCER=transaction}, {@code prepareThreshold=0}: no statement is prepared on the server.
+ * PgBouncer refuse it. {@code reWriteBatchedInserts} follows {@code DB_REWRITE_BATCHED_INSERTS}. Parameters
+ * written in the URL itself win over these derived values. With {@code DB_PGBOUNCER=transaction},
+ * {@code prepareThreshold=0}: no statement is prepared on the server.
  *
  * <p>With several hosts and a primary required ({@code target_session_attrs=read-write}), the manager finds
  * the primary itself and pins its pool to that one host ({@link #forHost}).
@@ -165,8 +166,9 @@ public final class DriverSettings {
 
     /**
      * Properties for pooled connections: user, password, timeouts derived from the configuration, TCP
-     * keepalive, the application name and, when one is configured, the statement timeout, with the URL's own
-     * parameters taking precedence.
+     * keepalive, the application name, batched-insert rewriting and, when one is configured, the statement
+     * timeout, with the URL's own parameters taking precedence. Probes, host probes and the read pools start from
+     * these too; rewriting touches only batches of inserts, which probes never send and standbys refuse.
      */
     public Properties poolProperties() {
         Properties p = new Properties();
@@ -176,6 +178,7 @@ public final class DriverSettings {
         p.setProperty("cancelSignalTimeout", Long.toString(ceilSeconds(cancelTimeout)));
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("ApplicationName", "pgkeeper");
+        p.setProperty("reWriteBatchedInserts", Boolean.toString(config.rewriteBatchedInserts()));
         p.putAll(urlProperties);
         if (anyRole) {
             p.setProperty("targetServerType", "any");

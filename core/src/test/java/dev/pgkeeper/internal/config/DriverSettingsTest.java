@@ -100,4 +100,34 @@ class DriverSettingsTest {
         assertThat(none).doesNotContainKey("options");
         assertThat(own.getProperty("options")).as("the URL's own setting wins").isEqualTo("-c statement_timeout=5s");
     }
+
+    @Test
+    void batchedInsertsAreRewrittenUnlessTurnedOff() {
+        Properties on = settings("postgresql://app@db/orders", DatabaseConfig.builder()).poolProperties();
+        Properties off = settings("postgresql://app@db/orders", DatabaseConfig.builder().rewriteBatchedInserts(false))
+                .poolProperties();
+
+        assertThat(on).containsEntry("reWriteBatchedInserts", "true");
+        assertThat(off).containsEntry("reWriteBatchedInserts", "false");
+    }
+
+    @Test
+    void aJdbcUrlsOwnReWriteBatchedInsertsWinsOverTheSetting() {
+        Properties urlOff = settings("jdbc:postgresql://db/orders?user=app&reWriteBatchedInserts=false",
+                DatabaseConfig.builder()).poolProperties();
+        Properties urlOn = settings("jdbc:postgresql://db/orders?user=app&reWriteBatchedInserts=true",
+                DatabaseConfig.builder().rewriteBatchedInserts(false)).poolProperties();
+
+        assertThat(urlOff).containsEntry("reWriteBatchedInserts", "false");
+        assertThat(urlOn).containsEntry("reWriteBatchedInserts", "true");
+    }
+
+    @Test
+    void probesAndReadPoolsGetTheSameSetting() {
+        DatabaseConfig off = DatabaseConfig.builder().url("postgresql://app@db/orders").readUrl("postgresql://app@r1/orders")
+                .rewriteBatchedInserts(false).build();
+
+        assertThat(DriverSettings.of(off).probeProperties(Duration.ofSeconds(1))).containsEntry("reWriteBatchedInserts", "false");
+        assertThat(DriverSettings.forReads(off).poolProperties()).containsEntry("reWriteBatchedInserts", "false");
+    }
 }
