@@ -64,6 +64,12 @@ public abstract class BaseRepository<M> {
      * in one transaction: nothing is inserted if any row fails. When a transaction is already running it
      * joins it, without batching, and a failure rolls back with that transaction.
      *
+     * <p>With {@link dev.pgkeeper.DatabaseConfig#rewriteBatchedInserts()} on (the default), pgjdbc sends a batch of
+     * single-row inserts as a few multi-row inserts: every row is inserted, but the update counts are
+     * {@link java.sql.Statement#SUCCESS_NO_INFO} instead of 1, and a failing row is reported, with the right error
+     * code, as the first entry of its multi-row statement. Inserts with {@code useGeneratedKeys} are not rewritten.
+     * {@code DB_REWRITE_BATCHED_INSERTS=false} ({@code rewriteBatchedInserts(false)}) turns it off.
+     *
      * @param insert calls the mapper's insert method for one row, e.g. {@code UserMapper::insert}
      * @param <T> the type of a row
      * @param rows the rows to insert

@@ -218,6 +218,12 @@ public final class MyBatisClient {
      * Sends the statements queued in the calling thread's batch transaction
      * ({@link TransactionOptions#batch()}).
      *
+     * <p>By default ({@link dev.pgkeeper.DatabaseConfig#rewriteBatchedInserts()}) pgjdbc rewrites queued single-row
+     * inserts into multi-row inserts, so their update counts are {@link java.sql.Statement#SUCCESS_NO_INFO} (-2), not
+     * 1, and for {@code INSERT ... ON CONFLICT DO NOTHING} no longer tell inserted rows (1) from skipped ones (0);
+     * inserts with {@code useGeneratedKeys}, updates and deletes keep a count per row. Set
+     * {@code DB_REWRITE_BATCHED_INSERTS=false} where code reads the counts.
+     *
      * @return MyBatis's results per statement
      * @throws IllegalStateException outside a transaction
      * @throws DatabaseError         when a statement fails
