@@ -12,6 +12,8 @@ import dev.pgkeeper.mybatis.internal.ThreadSession;
 import dev.pgkeeper.mybatis.internal.TransactionRunner;
 import dev.pgkeeper.mybatis.internal.TranslatingMapper;
 import dev.pgkeeper.mybatis.internal.TypeAliases;
+import dev.pgkeeper.mybatis.internal.copy.CopyLoad;
+import dev.pgkeeper.mybatis.internal.copy.CopyStatement;
 import dev.pgkeeper.mybatis.internal.types.PostgresTypeHandlers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,6 +205,61 @@ public final class MyBatisClient {
             block.run();
             return null;
         });
+    }
+
+    /**
+     * Inserts {@code rows} into {@code table} with PostgreSQL's {@code COPY ... FROM STDIN}, the fastest way to
+     * load many rows: {@code writer} writes each element's values, one per column in the order of
+     * {@code columns} (see {@link CopyRow} for the Java types it takes and what they become). The rows are
+     * encoded in COPY's text format and streamed to the server in chunks of 64 KiB as they are written, so
+     * memory does not grow with their number; {@code rows} is read once, in its order.
+     *
+     * <pre>{@code
+     * long inserted = client.copyIn("users", List.of("email", "display_name"), users,
+     *         (user, row) -> row.value(user.getEmail()).value(user.getDisplayName()));
+     * }</pre>
+     *
+     * <p>All rows or none. Inside {@link #inTransaction} the load is part of that transaction and commits or
+     * rolls back with it; statements queued by a {@linkplain TransactionOptions#batch() batch} transaction are
+     * sent before it. Outside one it runs in a transaction of its own, committed when the last row is in. A
+     * load stopped by a failure is cancelled: nothing of it is inserted, PostgreSQL aborts the surrounding
+     * transaction as for any failed statement, and the connection goes back to the pool in good health. The
+     * load is one statement: {@code DB_STATEMENT_TIMEOUT}, when set, bounds all of it.
+     *
+     * <p>{@code table} and each column are SQL identifiers, used as written, never spliced from data: a plain
+     * name ({@code users}, folded to lower case by PostgreSQL as in any SQL) or a double-quoted one
+     * ({@code "Users"}); the table may be qualified by its schema ({@code audit.events}). Columns left out get
+     * their defaults. Thread-safe.
+     *
+     * @param <T> the type of the elements
+     * @param <X> the checked exception the writer may throw
+     * @param table the table, optionally {@code schema.table}
+     * @param columns the columns the writer fills, in its order; at least one
+     * @param rows the elements to insert, one row each
+     * @param writer writes an element's values, one per column
+     * @return the number of rows inserted, as the server reports it
+     * @throws X                        what {@code writer} throws (or {@code rows}' iterator), unchanged; nothing is
+     *                                  inserted
+     * @throws DatabaseError            {@link ErrorCode#DATA_ERROR} before anything is inserted when a value has a type
+     *                                  {@link CopyRow} does not take, text with a NUL character or a lone surrogate,
+     *                                  or a row has fewer or more values than {@code columns}: the message names the
+     *                                  row (1 for the first element) and the column, never the value. What the
+     *                                  server refuses, as for any statement named {@code copyIn table}: a constraint
+     *                                  ({@link ErrorCode#UNIQUE_VIOLATION}, ...), a value the column's type cannot
+     *                                  read ({@link ErrorCode#DATA_ERROR}), a table or column that does not exist
+     *                                  ({@link ErrorCode#SCHEMA_ERROR}); a failure of the commit
+     * @throws IllegalArgumentException when {@code table} or a column is not an identifier (the message names it), or
+     *                                  {@code columns} is empty; nothing is sent
+     * @throws NullPointerException     naming the argument that is {@code null} (or {@code columns[i]})
+     */
+    public <T, X extends Exception> long copyIn(String table, List<String> columns, Iterable<? extends T> rows,
+            CopyRowWriter<? super T, X> writer) throws X {
+        CopyStatement copy = CopyStatement.of(table, columns);
+        Objects.requireNonNull(rows, "rows");
+        Objects.requireNonNull(writer, "writer");
+        String statement = "copyIn " + copy.table();
+        return transactions.run(TransactionOptions.defaults(), () -> transactions.onConnection(statement,
+                connection -> CopyLoad.run(connection, copy, rows, writer, e -> translate(e, statement))));
     }
 
     /**

@@ -40,6 +40,28 @@ public final class AbortAwareTransactionFactory implements TransactionFactory {
         return new AbortAwareTransaction(dataSource, level, autoCommit);
     }
 
+    /**
+     * Whether pgjdbc knows the transaction on {@code connection} to be aborted (a statement failed in it); false
+     * when it cannot tell.
+     */
+    static boolean isAborted(Connection connection) {
+        try {
+            return transactionState(connection) == TransactionState.FAILED;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Whether no transaction is open on {@code connection} yet (pgjdbc sends BEGIN with the next statement). */
+    static boolean isIdle(Connection connection) throws SQLException {
+        return transactionState(connection) == TransactionState.IDLE;
+    }
+
+    private static TransactionState transactionState(Connection connection) throws SQLException {
+        return connection.isWrapperFor(BaseConnection.class)
+                ? connection.unwrap(BaseConnection.class).getTransactionState() : null;
+    }
+
     private static final class AbortAwareTransaction extends JdbcTransaction {
 
         AbortAwareTransaction(Connection connection) {
@@ -52,17 +74,13 @@ public final class AbortAwareTransactionFactory implements TransactionFactory {
 
         @Override
         public void commit() throws SQLException {
-            if (connection != null && !connection.getAutoCommit() && isAborted(connection)) {
+            if (connection != null && !connection.getAutoCommit()
+                    && transactionState(connection) == TransactionState.FAILED) {
                 connection.rollback();
                 throw new SQLException("The transaction was aborted by an earlier failed statement and has been "
                         + "rolled back instead of committed", ABORTED);
             }
             super.commit();
-        }
-
-        private static boolean isAborted(Connection connection) throws SQLException {
-            return connection.isWrapperFor(BaseConnection.class)
-                    && connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED;
         }
     }
 }

@@ -179,6 +179,69 @@ public final class TransactionRunner {
         }
     }
 
+    /** Work on the JDBC connection of the thread's transaction. */
+    @FunctionalInterface
+    public interface ConnectionWork<T, X extends Exception> {
+        T run(Connection connection) throws X, SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the connection of the thread's transaction as one statement named {@code statement}:
+     * read-only and the isolation level are applied before it, statements queued by a batch transaction are
+     * sent before it (so they run first, in order), and MyBatis's local cache is emptied after it, as after any
+     * write. A database failure is translated naming the statement; one that left the transaction aborted
+     * (the server's error, or a client-side failure after which the work ended its statement with an error) is
+     * remembered as the transaction's first failure. Anything else passes unchanged.
+     *
+     * @throws IllegalStateException outside a transaction
+     */
+    public <T, X extends Exception> T onConnection(String statement, ConnectionWork<T, X> work) throws X {
+        Frame frame = current.get();
+        if (frame == null) {
+            throw new IllegalStateException(statement + " needs a transaction: call it inside inTransaction(...)");
+        }
+        applyPendingSettings(statement);
+        if (frame.options.isBatch()) {
+            flushStatements();
+        }
+        Connection connection;
+        try {
+            connection = sessions.getConnection();
+            if (frame.options.isReadOnly() && AbortAwareTransactionFactory.isIdle(connection)) {
+                // pgjdbc begins a read-only transaction with BEGIN READ ONLY only before a statement; work that
+                // bypasses statements (a COPY) would begin it with a plain BEGIN and could write.
+                try (java.sql.Statement begin = connection.createStatement()) {
+                    begin.execute("SET TRANSACTION READ ONLY");
+                }
+            }
+        } catch (SQLException e) {
+            throw failed(new PersistenceException(e), statement);
+        } catch (RuntimeException e) {
+            throw failed(e, statement);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw rememberAbort(frame, failed(new PersistenceException(e), statement), connection);
+        } catch (RuntimeException e) {
+            throw rememberAbort(frame, failed(e, statement), connection);
+        } finally {
+            sessions.clearCache();
+        }
+    }
+
+    /**
+     * Remembers {@code error} as the transaction's first failure when none is yet and the transaction is aborted,
+     * though the server may not have reported it as {@code error}'s cause (a COPY cancelled by the client).
+     */
+    private static RuntimeException rememberAbort(Frame frame, RuntimeException error, Connection connection) {
+        if (frame.abortCause == null && error instanceof DatabaseError d
+                && AbortAwareTransactionFactory.isAborted(connection)) {
+            frame.abortCause = d;
+        }
+        return error;
+    }
+
     /** The connection of the thread's transaction, opening it if no statement has yet. */
     public Connection connection() {
         if (!isInTransaction()) {
