@@ -25,6 +25,10 @@ import java.util.function.Function;
  * at the buffer's size whatever the number of rows, and no value is copied into an intermediate String except
  * the numbers Java formats itself (BigDecimal, BigInteger, Double, Float) and a CharSequence that is not a String.
  *
+ * <p>Date-times are formatted here, in PostgreSQL's input syntax as pgjdbc sends parameters (microseconds rounded
+ * half up, {@code 24:00:00}, {@code BC}, {@code infinity}), because pgjdbc's own formatter is not public API: the
+ * only way to it, {@code BaseConnection.getTimestampUtils()}, is deprecated.
+ *
  * <p>A value or row that cannot be written is refused with the error made by the {@code refusal} function from
  * a message naming the row and the column (never the value); after a refusal, or a failure of the sink, every
  * later call throws the same exception, so a row writer that catches it cannot go on. A failure of the sink
