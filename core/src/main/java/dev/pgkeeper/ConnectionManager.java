@@ -14,6 +14,7 @@ import dev.pgkeeper.internal.lifecycle.ConnectionState;
 import dev.pgkeeper.internal.lifecycle.Initializer;
 import dev.pgkeeper.internal.lifecycle.Lender;
 import dev.pgkeeper.internal.lifecycle.ManagedDataSource;
+import dev.pgkeeper.internal.lifecycle.ProbeSchedule;
 import dev.pgkeeper.internal.lifecycle.Session;
 import dev.pgkeeper.internal.lifecycle.SessionThreads;
 import dev.pgkeeper.internal.lifecycle.StateMachine;
@@ -60,8 +61,9 @@ import org.apache.logging.log4j.Logger;
  *       time it restarted, and the pool drops the connections it had (lent ones when they come back; none is
  *       aborted); another server answering behind the same address is not a restart.</li>
  *   <li>While reconnecting, calls fail fast with a temporary {@link DatabaseError} instead of waiting for the
- *       connection timeout. A call joins the probe in flight, or starts one when none started within
- *       {@code DB_PROBE_INTERVAL}, and waits for it only as long as a login to this server has been taking
+ *       connection timeout. A call joins the probe in flight, or starts one when the probe schedule says one is
+ *       due (every {@code DB_PROBE_INTERVAL} at first, backing off with jitter to {@code DB_PROBE_MAX_INTERVAL}
+ *       as the outage lasts; see {@link DatabaseConfig#probeInterval()}), and waits for it only as long as a login to this server has been taking
  *       (the wait is capped at 250 ms); the periodic loop tries every {@code DB_RECONNECT_INTERVAL} even without
  *       traffic.
  *       The first probe that gets through installs a fresh pool whose first connection is the probe's own.
@@ -105,7 +107,7 @@ public final class ConnectionManager implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         DriverSettings driver = DriverSettings.of(config);
         this.target = driver.target();
-        this.machine = new StateMachine(config.name(), clock);
+        this.machine = new StateMachine(config.name(), clock, () -> ProbeSchedule.of(config));
         this.board = new HostBoard(clock);
         this.poolMetrics = new PoolMetrics(config.name(), this::poolStats, config.poolMinIdle());
         this.borrowObservers = new BorrowObservers(e -> categorize(e).code());

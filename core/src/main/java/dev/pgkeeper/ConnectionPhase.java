@@ -11,8 +11,9 @@ public enum ConnectionPhase {
     /** The last attempt or probe reached the server; the pool serves connections. */
     CONNECTED,
     /**
-     * The server is unreachable: calls fail fast, a short probe runs at most every {@code DB_PROBE_INTERVAL}
-     * when calls arrive, and the reconnect loop tries every {@code DB_RECONNECT_INTERVAL}.
+     * The server is unreachable: calls fail fast, and when calls arrive a short probe runs on a schedule that
+     * starts every {@code DB_PROBE_INTERVAL} and backs off to {@code DB_PROBE_MAX_INTERVAL} (see
+     * {@link DatabaseConfig#probeInterval()}); the reconnect loop tries every {@code DB_RECONNECT_INTERVAL}.
      */
     RECONNECTING,
     /**

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  *   <tr><td>DB_DISCONNECT_TIMEOUT</td><td>{@link Builder#disconnectTimeout}</td><td>5000 ms</td><td>0–10 min</td></tr>
  *   <tr><td>DB_PROBE_TIMEOUT</td><td>{@link Builder#probeTimeout}</td><td>2000 ms, or the connection timeout if shorter</td><td>100 ms–1 min, at most the connection timeout</td></tr>
  *   <tr><td>DB_PROBE_INTERVAL</td><td>{@link Builder#probeInterval}</td><td>20 ms</td><td>10 ms–1 min</td></tr>
+ *   <tr><td>DB_PROBE_FAST_PERIOD</td><td>{@link Builder#probeFastPeriod}</td><td>2000 ms</td><td>0–10 min</td></tr>
+ *   <tr><td>DB_PROBE_MAX_INTERVAL</td><td>{@link Builder#probeMaxInterval}</td><td>300 ms</td><td>10 ms–10 min, at least the probe interval</td></tr>
  *   <tr><td>DATABASE_READ_URL</td><td>{@link Builder#readUrl}</td><td>unset: reads use the standbys among {@code DATABASE_URL}'s hosts</td><td>a URL as for {@code DATABASE_URL}, naming standbys for {@link ConnectionManager#readDataSource()}</td></tr>
  *   <tr><td>DB_MAX_REPLICA_LAG</td><td>{@link Builder#maxReplicaLag}</td><td>5000 ms</td><td>0–1 day; a standby further behind gets no reads</td></tr>
  *   <tr><td>DB_REPLICA_CHECK_INTERVAL</td><td>{@link Builder#replicaCheckInterval}</td><td>1000 ms</td><td>50 ms–1 h</td></tr>
@@ -73,6 +75,10 @@ public final class DatabaseConfig {
     public static final String DB_PROBE_TIMEOUT = "DB_PROBE_TIMEOUT";
     /** Variable holding {@link #probeInterval()} in milliseconds. */
     public static final String DB_PROBE_INTERVAL = "DB_PROBE_INTERVAL";
+    /** Variable holding {@link #probeFastPeriod()} in milliseconds. */
+    public static final String DB_PROBE_FAST_PERIOD = "DB_PROBE_FAST_PERIOD";
+    /** Variable holding {@link #probeMaxInterval()} in milliseconds. */
+    public static final String DB_PROBE_MAX_INTERVAL = "DB_PROBE_MAX_INTERVAL";
     /** Variable holding {@link #readUrl()}. */
     public static final String DATABASE_READ_URL = "DATABASE_READ_URL";
     /** Variable holding {@link #maxReplicaLag()} in milliseconds. */
@@ -103,6 +109,8 @@ public final class DatabaseConfig {
     private final Duration disconnectTimeout;
     private final Duration probeTimeout;
     private final Duration probeInterval;
+    private final Duration probeFastPeriod;
+    private final Duration probeMaxInterval;
     private final String readUrlWithPassword;
     private final Duration maxReplicaLag;
     private final Duration replicaCheckInterval;
@@ -131,6 +139,8 @@ public final class DatabaseConfig {
         this.probeTimeout = b.probeTimeout != null ? b.probeTimeout
                 : min(Builder.DEFAULT_PROBE_TIMEOUT, b.connectionTimeout);
         this.probeInterval = b.probeInterval;
+        this.probeFastPeriod = b.probeFastPeriod;
+        this.probeMaxInterval = b.probeMaxInterval;
         this.readUrlWithPassword = b.readUrl;
         this.maxReplicaLag = b.maxReplicaLag;
         this.replicaCheckInterval = b.replicaCheckInterval;
@@ -190,6 +200,8 @@ public final class DatabaseConfig {
         problems.readMillis(variables, DB_DISCONNECT_TIMEOUT).ifPresent(v -> b.disconnectTimeout = v);
         problems.readMillis(variables, DB_PROBE_TIMEOUT).ifPresent(v -> b.probeTimeout = v);
         problems.readMillis(variables, DB_PROBE_INTERVAL).ifPresent(v -> b.probeInterval = v);
+        problems.readMillis(variables, DB_PROBE_FAST_PERIOD).ifPresent(v -> b.probeFastPeriod = v);
+        problems.readMillis(variables, DB_PROBE_MAX_INTERVAL).ifPresent(v -> b.probeMaxInterval = v);
         problems.readString(variables, DATABASE_READ_URL).ifPresent(v -> b.readUrl = v);
         problems.readMillis(variables, DB_MAX_REPLICA_LAG).ifPresent(v -> b.maxReplicaLag = v);
         problems.readMillis(variables, DB_REPLICA_CHECK_INTERVAL).ifPresent(v -> b.replicaCheckInterval = v);
@@ -226,6 +238,8 @@ public final class DatabaseConfig {
         b.disconnectTimeout = disconnectTimeout;
         b.probeTimeout = explicitProbeTimeout;
         b.probeInterval = probeInterval;
+        b.probeFastPeriod = probeFastPeriod;
+        b.probeMaxInterval = probeMaxInterval;
         b.readUrl = readUrlWithPassword;
         b.maxReplicaLag = maxReplicaLag;
         b.replicaCheckInterval = replicaCheckInterval;
@@ -375,15 +389,41 @@ public final class DatabaseConfig {
     }
 
     /**
-     * While the server is unreachable, calls fail fast and at most one of them per interval probes the server
-     * ({@code DB_PROBE_INTERVAL}); this bounds how long work lags behind a recovered server. A probe of a
-     * server that is down costs one refused TCP connection, so the default (20 ms, at most 50 probes a
-     * second while calls keep coming) keeps recovery as quick as HikariCP's own first retries.
+     * While the server is unreachable, calls fail fast and one of them probes the server when the probe
+     * schedule says one is due. For the first {@link #probeFastPeriod()} of an outage the gap between probes
+     * is this interval ({@code DB_PROBE_INTERVAL}, 20 ms), so a restart is noticed within tens of
+     * milliseconds; later gaps double up to {@link #probeMaxInterval()}. Each gap is cut at random by up to a
+     * quarter, and after the server answered that it cannot take a connection yet (57P03 starting up or shutting
+     * down, 53300 too many connections) the next gap is at least 100 ms (or the maximum interval, when shorter).
+     * Calls drive these probes: a manager nobody calls probes only from its reconnect loop.
      *
-     * @return the probe interval
+     * @return the gap between probes at the start of an outage
      */
     public Duration probeInterval() {
         return probeInterval;
+    }
+
+    /**
+     * How long an outage is probed every {@link #probeInterval()} before the gaps start to grow
+     * ({@code DB_PROBE_FAST_PERIOD}, 2 s): long enough for a restart, short enough that a fleet of instances
+     * does not keep probing a server that stays down 50 times a second each. Zero means the gaps grow from the
+     * first failed probe.
+     *
+     * @return the length of the fast period
+     */
+    public Duration probeFastPeriod() {
+        return probeFastPeriod;
+    }
+
+    /**
+     * The longest gap between two probes of a server that is down ({@code DB_PROBE_MAX_INTERVAL}, 300 ms; with
+     * the random cut, 225–300 ms, about 4 probes a second). It bounds how long an instance lags behind a server
+     * that comes back after a long outage; raise it to spare a server that many instances wait for.
+     *
+     * @return the longest gap between probes
+     */
+    public Duration probeMaxInterval() {
+        return probeMaxInterval;
     }
 
     /**
@@ -499,7 +539,8 @@ public final class DatabaseConfig {
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
                 && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
                 && disconnectTimeout.equals(c.disconnectTimeout) && probeTimeout.equals(c.probeTimeout)
-                && probeInterval.equals(c.probeInterval) && Objects.equals(readUrlWithPassword, c.readUrlWithPassword)
+                && probeInterval.equals(c.probeInterval) && probeFastPeriod.equals(c.probeFastPeriod)
+                && probeMaxInterval.equals(c.probeMaxInterval) && Objects.equals(readUrlWithPassword, c.readUrlWithPassword)
                 && maxReplicaLag.equals(c.maxReplicaLag) && replicaCheckInterval.equals(c.replicaCheckInterval)
                 && pgBouncer == c.pgBouncer && rewriteBatchedInserts == c.rewriteBatchedInserts && name.equals(c.name) && Objects.equals(appEnv, c.appEnv);
     }
@@ -507,7 +548,7 @@ public final class DatabaseConfig {
     @Override
     public int hashCode() {
         return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
-                statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, readUrlWithPassword, maxReplicaLag,
+                statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, probeFastPeriod, probeMaxInterval, readUrlWithPassword, maxReplicaLag,
                 replicaCheckInterval, pgBouncer, rewriteBatchedInserts, name, appEnv);
     }
 
@@ -521,7 +562,8 @@ public final class DatabaseConfig {
                 + "ms, socketTimeout=" + socketTimeout.toMillis()
                 + "ms, reconnectInterval=" + reconnectInterval.toMillis() + "ms, disconnectTimeout="
                 + disconnectTimeout.toMillis() + "ms, probeTimeout=" + probeTimeout().toMillis()
-                + "ms, probeInterval=" + probeInterval.toMillis() + "ms, readUrl=" + maskedReadUrl
+                + "ms, probeInterval=" + probeInterval.toMillis() + "ms, probeFastPeriod=" + probeFastPeriod.toMillis()
+                + "ms, probeMaxInterval=" + probeMaxInterval.toMillis() + "ms, readUrl=" + maskedReadUrl
                 + ", maxReplicaLag=" + maxReplicaLag.toMillis() + "ms, replicaCheckInterval="
                 + replicaCheckInterval.toMillis() + "ms, pgBouncer=" + pgBouncer + ", rewriteBatchedInserts=" + rewriteBatchedInserts
                 + ", appEnv=" + appEnv + "]";
@@ -549,6 +591,8 @@ public final class DatabaseConfig {
         private Duration disconnectTimeout = Duration.ofMillis(5_000);
         private Duration probeTimeout;
         private Duration probeInterval = Duration.ofMillis(20);
+        private Duration probeFastPeriod = Duration.ofMillis(2_000);
+        private Duration probeMaxInterval = Duration.ofMillis(300);
         private String readUrl;
         private Duration maxReplicaLag = Duration.ofMillis(5_000);
         private Duration replicaCheckInterval = Duration.ofMillis(1_000);
@@ -696,11 +740,33 @@ public final class DatabaseConfig {
         /**
          * See {@link DatabaseConfig#probeInterval()}; default 20 ms.
          *
-         * @param probeInterval the least time between two probes while the server is unreachable
+         * @param probeInterval the gap between probes at the start of an outage
          * @return this builder
          */
         public Builder probeInterval(Duration probeInterval) {
             this.probeInterval = probeInterval;
+            return this;
+        }
+
+        /**
+         * See {@link DatabaseConfig#probeFastPeriod()}; default 2 s.
+         *
+         * @param probeFastPeriod how long an outage is probed every probe interval before the gaps grow
+         * @return this builder
+         */
+        public Builder probeFastPeriod(Duration probeFastPeriod) {
+            this.probeFastPeriod = probeFastPeriod;
+            return this;
+        }
+
+        /**
+         * See {@link DatabaseConfig#probeMaxInterval()}; default 300 ms.
+         *
+         * @param probeMaxInterval the longest gap between probes while the server is unreachable
+         * @return this builder
+         */
+        public Builder probeMaxInterval(Duration probeMaxInterval) {
+            this.probeMaxInterval = probeMaxInterval;
             return this;
         }
 
@@ -871,6 +937,15 @@ public final class DatabaseConfig {
                 }
             }
             problems.checkDuration(DB_PROBE_INTERVAL, "probeInterval", probeInterval, 10, 60_000);
+            problems.checkDuration(DB_PROBE_FAST_PERIOD, "probeFastPeriod", probeFastPeriod, 0, 600_000);
+            problems.checkDuration(DB_PROBE_MAX_INTERVAL, "probeMaxInterval", probeMaxInterval, 10, 600_000);
+            if (probeInterval != null && probeMaxInterval != null && probeMaxInterval.compareTo(probeInterval) < 0
+                    && probeMaxInterval.toMillis() >= 10) {
+                problems.add(DB_PROBE_MAX_INTERVAL, "probeMaxInterval", probeMaxInterval.toMillis()
+                                + " ms is shorter than the probe interval (" + probeInterval.toMillis() + " ms)",
+                        "the gaps between probes grow from " + DB_PROBE_INTERVAL + " up to this maximum: raise it to at"
+                                + " least " + probeInterval.toMillis() + " ms, or lower " + DB_PROBE_INTERVAL);
+            }
             if (name == null || !NAME.matcher(name).matches()) {
                 problems.add(DB_POOL_NAME, "name", name == null ? "is missing" : "'" + name + "' is not a valid name",
                         "use 1 to 40 letters, digits, '_' or '-', e.g. " + DB_POOL_NAME + "=orders");

@@ -31,6 +31,8 @@ class DatabaseConfigTest {
         assertThat(c.statementTimeout()).as("no statement timeout unless asked for").isZero();
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(2_000));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(20));
+        assertThat(c.probeFastPeriod()).isEqualTo(Duration.ofMillis(2_000));
+        assertThat(c.probeMaxInterval()).isEqualTo(Duration.ofMillis(300));
         assertThat(c.rewriteBatchedInserts()).isTrue();
         assertThat(c.name()).isEqualTo("default");
         assertThat(c.isProduction()).isFalse();
@@ -53,6 +55,8 @@ class DatabaseConfigTest {
         env.put("DB_DISCONNECT_TIMEOUT", "2000");
         env.put("DB_PROBE_TIMEOUT", "500");
         env.put("DB_PROBE_INTERVAL", "50");
+        env.put("DB_PROBE_FAST_PERIOD", "0");
+        env.put("DB_PROBE_MAX_INTERVAL", "5000");
         env.put("DB_REWRITE_BATCHED_INSERTS", "false");
         env.put("DB_POOL_NAME", "orders");
         env.put("APP_ENV", " Production ");
@@ -71,6 +75,8 @@ class DatabaseConfigTest {
         assertThat(c.disconnectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.probeTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(c.probeFastPeriod()).isZero();
+        assertThat(c.probeMaxInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.rewriteBatchedInserts()).isFalse();
         assertThat(c.name()).isEqualTo("orders");
         assertThat(c.isProduction()).isTrue();
@@ -158,6 +164,19 @@ class DatabaseConfigTest {
                 .probeTimeout(Duration.ofSeconds(1)).build())
                 .isInstanceOf(DatabaseError.class)
                 .hasMessageContaining("DB_PROBE_TIMEOUT (probeTimeout): 1000 ms is longer than the connection timeout");
+    }
+
+    @Test
+    void aMaximumProbeIntervalShorterThanTheFirstIsRejectedSayingWhichToChange() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).probeInterval(Duration.ofMillis(500))
+                .probeMaxInterval(Duration.ofMillis(200)).build())
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DB_PROBE_MAX_INTERVAL (probeMaxInterval): 200 ms is shorter than the probe interval"
+                        + " (500 ms)")
+                .hasMessageContaining("raise it to at least 500 ms, or lower DB_PROBE_INTERVAL");
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).probeFastPeriod(Duration.ofMillis(-1)).build())
+                .isInstanceOf(DatabaseError.class)
+                .hasMessageContaining("DB_PROBE_FAST_PERIOD (probeFastPeriod)");
     }
 
     @Test

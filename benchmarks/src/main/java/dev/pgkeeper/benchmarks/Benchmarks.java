@@ -42,7 +42,8 @@ public final class Benchmarks {
 
     private static final Path FIGURES = Path.of("target", "bench-figures.txt");
     private static final Duration SETTLE = Duration.ofMillis(250);
-    private static final List<String> SECTIONS = List.of("select", "insert", "batch", "copy", "faults", "recovery", "startup");
+    private static final List<String> SECTIONS = List.of("select", "insert", "batch", "copy", "faults", "recovery", "startup",
+            "fleet");
     /** Sections run only when named: investigations, not part of the figures. */
     private static final List<String> EXTRA_SECTIONS = List.of("overhead");
     private static final int WRITERS = 16;
@@ -50,20 +51,20 @@ public final class Benchmarks {
     /** How long and how often; the quick plan only proves the harness works. */
     private record Plan(int scale, int forks, Duration warmup, Duration run, int iterations, int batchRows,
                         int copyRows, int bulkWarmups, int bulkRepetitions, Duration faultWindow, int restarts,
-                        int startups) {
+                        int startups, int fleetInstances, Duration fleetOutage) {
         static Plan of(String name) {
             return switch (name) {
                 case "full" -> new Plan(10, 5, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, 10_000, 100_000, 10, 5,
-                        Duration.ofSeconds(3), 10, 10);
+                        Duration.ofSeconds(3), 10, 10, 200, Duration.ofSeconds(10));
                 case "quick" -> new Plan(1, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1_000, 5_000, 2, 2,
-                        Duration.ofSeconds(1), 2, 2);
+                        Duration.ofSeconds(1), 2, 2, 50, Duration.ofSeconds(3));
                 default -> throw new IllegalArgumentException("Unknown plan '" + name + "': use full or quick");
             };
         }
 
         Plan withForks(int rounds) {
             return new Plan(scale, rounds, warmup, run, iterations, batchRows, copyRows, bulkWarmups, bulkRepetitions,
-                    faultWindow, restarts, startups);
+                    faultWindow, restarts, startups, fleetInstances, fleetOutage);
         }
 
         /** What every fork of a closed-loop workload is told. */
@@ -164,6 +165,7 @@ public final class Benchmarks {
                     case "faults" -> b.faults();
                     case "recovery" -> b.recovery();
                     case "startup" -> b.startupAndHeap();
+                    case "fleet" -> FleetRun.run(plan.fleetInstances(), plan.fleetOutage()).forEach(Benchmarks::line);
                     case "overhead" -> {
                         b.overhead(1);
                         b.overhead(8);

@@ -205,8 +205,17 @@ public final class DriverSettings {
      * threads up; without one the login runs on the probe's own thread, one at a time.
      */
     public Properties probeProperties(Duration bound) {
+        return probeProperties(bound, bound);
+    }
+
+    /**
+     * Like {@link #probeProperties(Duration)}, with a longer bound for the login and query once the TCP connection
+     * stands: a server that took the connection has begun to serve it (its postmaster forked a backend), and a
+     * probe that gave up would leave it that work for nobody.
+     */
+    public Properties probeProperties(Duration connectBound, Duration readBound) {
         Properties p = poolProperties();
-        putTimeouts(p, bound, bound);
+        putTimeouts(p, connectBound, readBound);
         p.setProperty("loginTimeout", "0");
         return p;
     }

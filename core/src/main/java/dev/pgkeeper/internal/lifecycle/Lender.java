@@ -62,9 +62,9 @@ public final class Lender implements ManagedDataSource.ConnectionSource {
                     } catch (SQLException e) {
                         // A connection-level failure: the watcher asks the server, and an unanswered probe
                         // means the connection is lost. No connection in time (all of them may hang on a
-                        // silent network, or merely be busy): the watcher asks too, and lets the pool's own
-                        // progress decide what an unanswered probe means.
-                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
+                        // silent network, or merely be busy, or the server is slow to take logins): the watcher
+                        // asks too, and lets the pool's own progress decide what an unanswered probe means.
+                        if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) && !s.pool().loginsTimingOut()) {
                             watcher.suspect(s.generation());
                         } else if (e instanceof SQLTransientConnectionException) {
                             watcher.check(s.generation());

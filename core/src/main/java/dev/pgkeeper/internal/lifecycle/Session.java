@@ -26,8 +26,8 @@ public final class Session {
     private final PoolRetirement retirement;
     /** The probe in flight, or the last one; see {@link Watcher}. */
     final AtomicReference<Probe> probe = new AtomicReference<>();
-    /** When a call last started a probe ({@link System#nanoTime()}); see {@link Watcher}. */
-    final AtomicLong lastCallerProbe = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
+    /** When calls may start the next probe while the server is down; see {@link Watcher#awaitRecovery}. */
+    final ProbeSchedule schedule;
     /** When a pool timeout last asked for a probe ({@link System#nanoTime()}); see {@link Watcher#check}. */
     final AtomicLong lastPoolCheck = new AtomicLong(System.nanoTime() - 1_000_000_000_000L);
     /** Whether the periodic loop was started; see {@link Watcher#startLoop}. */
@@ -38,8 +38,9 @@ public final class Session {
     /** The retry schedule of {@code initializeConnection()} under way, or the last one; see {@link Initializer}. */
     final AtomicReference<Initializer.Run> initialization = new AtomicReference<>();
 
-    Session(long id, String managerName) {
+    Session(long id, String managerName, ProbeSchedule schedule) {
         this.id = id;
+        this.schedule = schedule;
         this.threads = new SessionThreads(managerName);
         this.retirement = new PoolRetirement(this::closeInBackground, threads.scheduler());
     }

@@ -5,6 +5,7 @@ import dev.pgkeeper.ConnectionListener;
 import dev.pgkeeper.ConnectionPhase;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -44,15 +45,18 @@ public final class StateMachine {
     private final AtomicLong sessions = new AtomicLong();
     private final String managerName;
     private final Clock clock;
+    private final Supplier<ProbeSchedule> schedules;
     private volatile ConnectionState state = ConnectionState.initial();
 
     /**
      * @param managerName names the sessions' threads
      * @param clock       stamps events and connections
+     * @param schedules   makes each session's probe schedule
      */
-    public StateMachine(String managerName, Clock clock) {
+    public StateMachine(String managerName, Clock clock, Supplier<ProbeSchedule> schedules) {
         this.managerName = managerName;
         this.clock = clock;
+        this.schedules = schedules;
     }
 
     /** The state now. */
@@ -105,7 +109,7 @@ public final class StateMachine {
             if (!s.isIdle()) {
                 return s.session();
             }
-            Session session = new Session(sessions.incrementAndGet(), managerName);
+            Session session = new Session(sessions.incrementAndGet(), managerName, schedules.get());
             state = s.connecting(session);
             return session;
         }

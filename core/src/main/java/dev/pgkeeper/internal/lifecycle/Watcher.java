@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +65,8 @@ public final class Watcher {
     private static final long POOL_CHECK_MILLIS = 500;
     private static final long MIN_JOIN_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long MAX_JOIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** After an outage, a new pool opens its other idle connections at a random moment within this time. */
+    static final long FILL_SPREAD_MILLIS = 5_000;
 
     private final StateMachine machine;
     private final DatabaseConfig config;
@@ -212,8 +215,8 @@ public final class Watcher {
 
     /**
      * For a call that arrived while the server is down ({@code s}): joins the probe in flight, or starts one if
-     * none started within {@code DB_PROBE_INTERVAL}, and waits for it no longer than a login to this server
-     * has been taking (four times the last successful probe, between 10 and 250 ms), nor past
+     * the session's {@link ProbeSchedule} says one is due, and waits for it no longer than a login to this
+     * server has been taking (four times the last successful probe, between 10 and 250 ms), nor past
      * {@code deadlineNanos}. A probe that has not answered by then is taken for a silent server, and the call
      * fails fast instead of waiting it out.
      *
@@ -224,12 +227,8 @@ public final class Watcher {
         Probe.Request request = new Probe.Request(false, false, true, false);
         Probe current = session.probe.get();
         boolean inFlight = current != null && !current.done.isDone();
-        if (!inFlight) {
-            long now = System.nanoTime();
-            long last = session.lastCallerProbe.get();
-            if (now - last < config.probeInterval().toNanos() || !session.lastCallerProbe.compareAndSet(last, now)) {
-                return false;
-            }
+        if (!inFlight && !session.schedule.claim(System.nanoTime())) {
+            return false;
         }
         Probe probe = startOrJoin(session, config.probeTimeout(), request);
         long joinWindow = Math.max(MIN_JOIN_NANOS, Math.min(MAX_JOIN_NANOS, 4 * loginNanos));
@@ -299,7 +298,12 @@ public final class Watcher {
     private ProbeResult probeOneServer(Duration bound) {
         HostPort host = driver.singleHostOrNull();
         try {
-            ProbeResult result = prober.probe(bound);
+            // While down, a login the server has taken may run as long as any connection attempt: when a fleet of
+            // instances comes back at once their logins queue behind the postmaster, and a probe that gave up at
+            // the probe timeout would leave the server a backend to start for nobody, then queue again.
+            Duration read = machine.current().awaitsConnection() && config.connectionTimeout().compareTo(bound) > 0
+                    ? config.connectionTimeout() : bound;
+            ProbeResult result = prober.probe(bound, read);
             if (host != null) {
                 board.answered(host, result);
             }
@@ -321,6 +325,7 @@ public final class Watcher {
                 return;
             }
             if (s.awaitsConnection() || request.replacePool()) {
+                session.schedule.connected();
                 handedOver = install(session, result, request.handOver());
             } else if (hosts != null && s.phase() == ConnectionPhase.CONNECTED && !s.server().sameServerAs(result.server())) {
                 handedOver = install(session, result, true); // a switchover or failover: follow the primary now
@@ -348,6 +353,12 @@ public final class Watcher {
         DriverSettings poolDriver = hosts != null ? driver.forHost(result.host()) : driver;
         ManagedPool pool = ManagedPool.start(config, poolDriver, "pgkeeper-" + config.name() + "-" + generation,
                 generation, () -> suspect(generation), first, hosts != null, metrics);
+        ConnectionPhase was = machine.current().phase();
+        boolean afterOutage = was == ConnectionPhase.RECONNECTING || was == ConnectionPhase.FAILED;
+        if (afterOutage && config.poolMinIdle() > 1) {
+            // Before HikariCP's first refill (100 ms after the start): the probe's connection serves alone for now.
+            pool.keepIdle(1);
+        }
         Transition t = machine.apply(s -> s.session() == session && !s.isIdle()
                         ? s.connected(pool, result.server(), machine.clock().instant()) : null,
                 (b, a) -> hosts != null && b.phase() == ConnectionPhase.CONNECTED && !b.server().sameServerAs(a.server())
@@ -367,7 +378,26 @@ public final class Watcher {
                     : target.sanitizedUrl(), pool.name(), result.server());
         }
         session.stopRetries(); // the retry schedule may be waiting between attempts: it reports this success
+        if (afterOutage && config.poolMinIdle() > 1) {
+            fillLater(session, pool);
+        }
         return give;
+    }
+
+    /**
+     * After an outage every instance of a service reconnects within the same few hundred milliseconds; if each then
+     * opened all its idle connections at once, the server would take a burst of logins (a process each) just when
+     * it is busiest. The pool keeps only the probe's connection until a random moment within
+     * {@link #FILL_SPREAD_MILLIS}, then HikariCP's adder opens the rest one at a time. Calls never wait for this:
+     * a call that finds no idle connection gets one opened for it as before.
+     */
+    private void fillLater(Session session, ManagedPool pool) {
+        long delay = ThreadLocalRandom.current().nextLong(FILL_SPREAD_MILLIS + 1);
+        try {
+            session.threads().scheduler().schedule(() -> pool.keepIdle(config.poolMinIdle()), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("The pool fill of {} did not start: {} has ended", pool.name(), session);
+        }
     }
 
     private void restarted(ConnectionState s, ProbeResult result) {
@@ -388,6 +418,7 @@ public final class Watcher {
             failedWhileConnected(s, error, request, startedAt);
         } else if (s.phase() == ConnectionPhase.CONNECTING) {
             // The retry schedule decides what a failed first connection means.
+            session.schedule.failed(System.nanoTime(), error);
             machine.applyQuietly(now -> now.is(session, ConnectionPhase.CONNECTING) ? now.attemptFailed(error) : null);
         } else if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
             failedWhileDown(session, error, request);
@@ -413,6 +444,7 @@ public final class Watcher {
         Transition t = machine.apply(now -> now == s ? now.down(error).attemptFailed(error) : null,
                 (b, a) -> ConnectionEvent.Type.CONNECTION_LOST, EventDetails.NONE);
         if (t != null) {
+            s.session().schedule.failed(System.nanoTime(), error);
             s.session().retirement().retire(s.pool());
             LOG.warn("Lost the connection to {}: {} [{}]; calls fail fast until a probe gets through, "
                             + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
@@ -436,6 +468,7 @@ public final class Watcher {
         if (t == null) {
             return;
         }
+        session.schedule.failed(System.nanoTime(), error);
         if (t.after().phase() == ConnectionPhase.FAILED && t.before().phase() != ConnectionPhase.FAILED) {
             logPermanentFailure(error);
         } else if (request.fromLoop()) {

@@ -1,6 +1,7 @@
 package dev.pgkeeper.internal.pool;
 
 import com.zaxxer.hikari.SQLExceptionOverride;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 
 /**
@@ -39,5 +40,15 @@ public final class ConnectionFailureObserver implements SQLExceptionOverride {
     public static boolean isConnectionFailure(String sqlState) {
         return sqlState != null && (sqlState.startsWith("08") || sqlState.equals("57P01")
                 || sqlState.equals("57P02") || sqlState.equals("57P03"));
+    }
+
+    /** Whether a socket timeout is among the causes of {@code e}: the server (or the network) did not answer in time. */
+    static boolean timedOut(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -42,13 +42,17 @@ public final class ManagedPool {
     private final long generation;
     private final long validationTimeoutMillis;
     private final WarmConnection first;
+    private final PgDataSource dataSource;
     private final Waiters waiters = new Waiters();
     private final HostPort host;
+    /** Set once by {@link #retire()}; guarded by {@code this}. */
+    private boolean retired;
     /** When a connection was last lent ({@link System#nanoTime()}): evidence that the pool makes progress. */
     private volatile long lastLentAt = System.nanoTime();
 
     private ManagedPool(HikariPool pool, HikariConfig hikariConfig, long generation, WarmConnection first, HostPort host) {
         this.host = host;
+        this.dataSource = (PgDataSource) hikariConfig.getDataSource();
         this.pool = pool;
         this.hikariConfig = hikariConfig;
         this.generation = generation;
@@ -192,6 +196,14 @@ public final class ManagedPool {
         return lastLentAt - nanoTime >= 0;
     }
 
+    /**
+     * Whether the pool's last login timed out: a call that got no connection in time then says the server is slow,
+     * not that it is gone, even though HikariCP's timeout carries that login's connection-class SQLState.
+     */
+    public boolean loginsTimingOut() {
+        return dataSource.loginsTimingOut();
+    }
+
     /** The pool's numbers now. */
     public PoolStats stats() {
         return new PoolStats(pool.getActiveConnections(), pool.getIdleConnections(), pool.getTotalConnections(),
@@ -205,8 +217,30 @@ public final class ManagedPool {
      */
     public void retire() {
         waiters.releaseAll();
-        hikariConfig.setMinimumIdle(0); // one of the setters HikariCP allows on a running pool (HikariConfigMXBean)
+        synchronized (this) {
+            retired = true;
+            hikariConfig.setMinimumIdle(0); // one of the setters HikariCP allows on a running pool (HikariConfigMXBean)
+        }
         pool.softEvictConnections();
+    }
+
+    /**
+     * Sets how many idle connections the pool keeps, at most the configured number; when that is more than it
+     * had, HikariCP's adder thread opens the missing ones now, one login at a time. Calls that find no idle
+     * connection never wait for this: HikariCP opens connections for them as always. Does nothing once the pool
+     * is retired.
+     *
+     * @param minIdle the number of idle connections to keep
+     */
+    public synchronized void keepIdle(int minIdle) {
+        if (retired) {
+            return;
+        }
+        int before = hikariConfig.getMinimumIdle();
+        hikariConfig.setMinimumIdle(Math.min(minIdle, hikariConfig.getMaximumPoolSize()));
+        if (minIdle > before) {
+            pool.addBagItem(1); // HikariCP's own refill: its adder opens connections while idle ones are too few
+        }
     }
 
     /**

@@ -6,13 +6,14 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
  * Opens pgjdbc connections for a pool: the URL without credentials, and properties that carry the
  * password and the timeouts. It also tells the manager when the pool's own connection attempts fail
- * at the network level, so that an outage is noticed even when no application call has failed yet
+ * at the network level (refused, reset, the server shutting down; not a login that timed out), so that an outage is noticed even when no application call has failed yet
  * (HikariCP would otherwise retry quietly with backoff). The first connection it hands out may be the one the
  * probe that led to this pool opened, so that recovering from an outage costs one login, not two.
  *
@@ -21,12 +22,17 @@ import javax.sql.DataSource;
 final class PgDataSource implements DataSource {
 
     static final Driver DRIVER = new org.postgresql.Driver();
+    /** How much sooner than pgjdbc's login timeout a failed attempt still counts as timed out. */
+    private static final long TIMEOUT_SLACK_MILLIS = 100;
 
     private final String jdbcUrl;
     private final Properties properties;
     private final Runnable onConnectionFailure;
     private final WarmConnection first;
+    /** pgjdbc's own login timeout from the properties, in milliseconds; 0 for none. */
+    private final long loginTimeoutMillis;
     private volatile int loginTimeoutSeconds;
+    private volatile boolean loginsTimingOut;
 
     /** @param first a connection a probe just proved, handed out by the first {@link #getConnection()} */
     PgDataSource(String jdbcUrl, Properties properties, Runnable onConnectionFailure, WarmConnection first) {
@@ -34,6 +40,15 @@ final class PgDataSource implements DataSource {
         this.properties = properties;
         this.onConnectionFailure = onConnectionFailure;
         this.first = first;
+        this.loginTimeoutMillis = seconds(properties.getProperty("loginTimeout")) * 1000;
+    }
+
+    private static long seconds(String value) {
+        try {
+            return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return 0; // pgjdbc refuses such a value itself when it connects
+        }
     }
 
     @Override
@@ -42,18 +57,35 @@ final class PgDataSource implements DataSource {
         if (warm != null) {
             return warm;
         }
+        long start = System.nanoTime();
         try {
             Connection c = DRIVER.connect(jdbcUrl, properties);
             if (c == null) {
                 throw new SQLException("pgjdbc did not accept the URL " + jdbcUrl);
             }
+            loginsTimingOut = false;
             return c;
         } catch (SQLException e) {
-            if (ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
+            boolean timedOut = ConnectionFailureObserver.timedOut(e) || loginTimeoutMillis > 0
+                    && System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(loginTimeoutMillis - TIMEOUT_SLACK_MILLIS);
+            loginsTimingOut = timedOut;
+            if (!timedOut && ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
                 onConnectionFailure.run();
             }
             throw e;
         }
+    }
+
+    /**
+     * Whether the last login this data source attempted timed out. A login that times out says the server is slow
+     * (a fleet of instances logging in at once queues behind its postmaster) at least as often as that it is
+     * gone, so it is not reported as a connection failure: the pool's connections that still serve, or calls
+     * that time out waiting for one, decide (see the watcher). Reporting it made every instance of a fleet whose
+     * logins queued give up its working pool and log in again. pgjdbc reports a login timeout without a cause
+     * ("Connection attempt timed out."), so the time the attempt took is what tells.
+     */
+    boolean loginsTimingOut() {
+        return loginsTimingOut;
     }
 
     @Override

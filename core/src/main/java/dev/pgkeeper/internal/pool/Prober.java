@@ -52,11 +52,20 @@ public final class Prober {
      * @throws DatabaseError the categorized failure when the server could not be reached or refused us
      */
     public ProbeResult probe(Duration bound) {
+        return probe(bound, bound);
+    }
+
+    /**
+     * Probes as {@link #probe(Duration)} does, giving the TCP connection {@code connectBound} and the login and
+     * query, once the server took the connection, {@code readBound} (at least {@code connectBound}).
+     */
+    public ProbeResult probe(Duration connectBound, Duration readBound) {
+        Duration bound = readBound.compareTo(connectBound) < 0 ? connectBound : readBound;
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         Connection c = null;
         try {
-            c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(bound));
+            c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(connectBound, bound));
             // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
             c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             ServerIdentity server;
