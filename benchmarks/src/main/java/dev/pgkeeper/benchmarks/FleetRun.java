@@ -6,8 +6,6 @@ import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.testing.Fleet;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -41,17 +39,7 @@ final class FleetRun {
             manager.disconnect();
             throw new IOException("fleet instance " + index + " could not connect");
         }
-        return new Fleet.Member() {
-            @Override
-            public Connection connection() throws SQLException {
-                return manager.dataSource().getConnection();
-            }
-
-            @Override
-            public void close() {
-                manager.disconnect();
-            }
-        };
+        return Fleet.Member.of(() -> manager.dataSource().getConnection(), manager::disconnect);
     }
 
     private static Fleet.Member plainPool(int index, String url) {
@@ -60,16 +48,6 @@ final class FleetRun {
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(2);
         HikariDataSource pool = new HikariDataSource(config);
-        return new Fleet.Member() {
-            @Override
-            public Connection connection() throws SQLException {
-                return pool.getConnection();
-            }
-
-            @Override
-            public void close() {
-                pool.close();
-            }
-        };
+        return Fleet.Member.of(pool::getConnection, pool::close);
     }
 }

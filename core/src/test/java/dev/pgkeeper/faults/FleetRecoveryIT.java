@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -57,16 +55,6 @@ class FleetRecoveryIT {
             manager.disconnect();
             throw new IOException("fleet instance " + index + " could not connect");
         }
-        return new Fleet.Member() {
-            @Override
-            public Connection connection() throws SQLException {
-                return manager.dataSource().getConnection();
-            }
-
-            @Override
-            public void close() {
-                manager.disconnect();
-            }
-        };
+        return Fleet.Member.of(() -> manager.dataSource().getConnection(), manager::disconnect);
     }
 }

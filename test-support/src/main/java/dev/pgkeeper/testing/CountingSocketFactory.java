@@ -65,21 +65,26 @@ public final class CountingSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket(String host, int port) {
-        throw new UnsupportedOperationException("pgjdbc creates unconnected sockets");
+        throw connected();
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) {
-        throw new UnsupportedOperationException("pgjdbc creates unconnected sockets");
+        throw connected();
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) {
-        throw new UnsupportedOperationException("pgjdbc creates unconnected sockets");
+        throw connected();
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) {
-        throw new UnsupportedOperationException("pgjdbc creates unconnected sockets");
+        throw connected();
+    }
+
+    /** pgjdbc asks only for unconnected sockets ({@link #createSocket()}), whose connect this factory counts. */
+    private static UnsupportedOperationException connected() {
+        return new UnsupportedOperationException("pgjdbc creates unconnected sockets");
     }
 }

@@ -45,6 +45,28 @@ public final class Fleet implements AutoCloseable {
         /** Shuts the instance down, leaving no thread or connection behind. */
         @Override
         void close() throws SQLException;
+
+        /** An instance that borrows from {@code source} and shuts down with {@code closer}. */
+        static Member of(Source source, Runnable closer) {
+            return new Member() {
+                @Override
+                public Connection connection() throws SQLException {
+                    return source.connection();
+                }
+
+                @Override
+                public void close() {
+                    closer.run();
+                }
+            };
+        }
+    }
+
+    /** Where an instance's connections come from: a data source's {@code getConnection}. */
+    @FunctionalInterface
+    public interface Source {
+        /** A connection for one call. */
+        Connection connection() throws SQLException;
     }
 
     /** Builds instance {@code index}, connecting with {@code jdbcUrl} (which counts its connection attempts). */

@@ -20,7 +20,8 @@ import java.util.function.DoubleSupplier;
  *       maximum, when that is shorter), in the fast period too.</li>
  *   <li>Each gap is drawn at random between 75 % and 100 % of the above, so instances that lost the same server
  *       at the same moment drift apart.</li>
- *   <li>A gap counts from the end of the failed probe; a probe that answers ends the outage.</li>
+ *   <li>A gap counts from the start of the failed probe (so at most one probe starts per gap), and never ends
+ *       before the probe did; a probe that answers ends the outage.</li>
  * </ul>
  * The periodic reconnect loop ({@code DB_RECONNECT_INTERVAL}) probes on its own clock; its failures count here
  * too.
@@ -79,23 +80,27 @@ public final class ProbeSchedule {
         return true;
     }
 
-    /** A probe failed at {@code now} with {@code error}: sets when the next may start. */
-    void failed(long now, DatabaseError error) {
-        failed(now, notReady(error));
+    /**
+     * A probe that started at {@code startedAt} failed at {@code now} ({@link System#nanoTime()}) with
+     * {@code error}: sets when the next may start.
+     */
+    void failed(long startedAt, long now, DatabaseError error) {
+        failed(startedAt, now, notReady(error));
     }
 
     /**
-     * A probe failed at {@code now}: sets when the next may start.
+     * A probe that started at {@code startedAt} failed at {@code now}: sets when the next may start.
      *
      * @param notReady whether the server answered that it cannot take connections yet
      */
-    synchronized void failed(long now, boolean notReady) {
+    synchronized void failed(long startedAt, long now, boolean notReady) {
         if (!down) {
             begin(now);
         } else if (now - outageStart >= fastNanos) {
             gapNanos = Math.min(maxNanos, gapNanos * 2);
         }
-        nextAt = now + jittered(notReady ? Math.max(gapNanos, notReadyNanos) : gapNanos);
+        long next = startedAt + jittered(notReady ? Math.max(gapNanos, notReadyNanos) : gapNanos);
+        nextAt = next - now > 0 ? next : now;
     }
 
     /** A probe answered: the outage is over, and the next one starts with the fast period again. */

@@ -418,10 +418,10 @@ public final class Watcher {
             failedWhileConnected(s, error, request, startedAt);
         } else if (s.phase() == ConnectionPhase.CONNECTING) {
             // The retry schedule decides what a failed first connection means.
-            session.schedule.failed(System.nanoTime(), error);
+            session.schedule.failed(startedAt, System.nanoTime(), error);
             machine.applyQuietly(now -> now.is(session, ConnectionPhase.CONNECTING) ? now.attemptFailed(error) : null);
         } else if (s.phase() == ConnectionPhase.RECONNECTING || s.phase() == ConnectionPhase.FAILED) {
-            failedWhileDown(session, error, request);
+            failedWhileDown(session, error, request, startedAt);
         }
     }
 
@@ -444,7 +444,7 @@ public final class Watcher {
         Transition t = machine.apply(now -> now == s ? now.down(error).attemptFailed(error) : null,
                 (b, a) -> ConnectionEvent.Type.CONNECTION_LOST, EventDetails.NONE);
         if (t != null) {
-            s.session().schedule.failed(System.nanoTime(), error);
+            s.session().schedule.failed(startedAt, System.nanoTime(), error);
             s.session().retirement().retire(s.pool());
             LOG.warn("Lost the connection to {}: {} [{}]; calls fail fast until a probe gets through, "
                             + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
@@ -457,7 +457,7 @@ public final class Watcher {
      * password is not tried at the rate calls arrive). A phase change is always announced; a failure that
      * changes nothing only when the periodic loop made the attempt.
      */
-    private void failedWhileDown(Session session, DatabaseError error, Probe.Request request) {
+    private void failedWhileDown(Session session, DatabaseError error, Probe.Request request, long startedAt) {
         Transition t = machine.apply(
                 now -> now.session() == session && (now.phase() == ConnectionPhase.RECONNECTING
                         || now.phase() == ConnectionPhase.FAILED) ? now.down(error).attemptFailed(error) : null,
@@ -468,7 +468,7 @@ public final class Watcher {
         if (t == null) {
             return;
         }
-        session.schedule.failed(System.nanoTime(), error);
+        session.schedule.failed(startedAt, System.nanoTime(), error);
         if (t.after().phase() == ConnectionPhase.FAILED && t.before().phase() != ConnectionPhase.FAILED) {
             logPermanentFailure(error);
         } else if (request.fromLoop()) {

@@ -11,6 +11,9 @@
  *       and acts on the answer: installs a pool, notices a restart, follows a new primary, declares the
  *       connection lost. With several hosts and a primary required, a probe is a probe of every host at once
  *       ({@link dev.pgkeeper.internal.hosts.HostProbes}).</li>
+ *   <li>{@link dev.pgkeeper.internal.lifecycle.ProbeSchedule} says when calls may start the next probe of a
+ *       server that is down: fast at first, then backing off with jitter, so a fleet of instances does not
+ *       hammer it.</li>
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Initializer} runs the retry schedule of
  *       {@code initializeConnection()}.</li>
  *   <li>{@link dev.pgkeeper.internal.lifecycle.Session} holds what one run from {@code initializeConnection()}

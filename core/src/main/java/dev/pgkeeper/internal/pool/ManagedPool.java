@@ -236,10 +236,15 @@ public final class ManagedPool {
         if (retired) {
             return;
         }
-        int before = hikariConfig.getMinimumIdle();
-        hikariConfig.setMinimumIdle(Math.min(minIdle, hikariConfig.getMaximumPoolSize()));
-        if (minIdle > before) {
-            pool.addBagItem(1); // HikariCP's own refill: its adder opens connections while idle ones are too few
+        int keep = Math.min(minIdle, hikariConfig.getMaximumPoolSize());
+        hikariConfig.setMinimumIdle(keep);
+        // HikariCP's refill, as its housekeeper does it: one task per missing connection for its single adder
+        // thread, each opening a connection while idle ones are still too few. addBagItem(n) queues a task while
+        // fewer than n wait in the queue, so asking with 1, 2, 3, ... queues one each time.
+        int missing = Math.min(hikariConfig.getMaximumPoolSize() - pool.getTotalConnections(),
+                keep - pool.getIdleConnections());
+        for (int i = 1; i <= missing; i++) {
+            pool.addBagItem(i);
         }
     }
 

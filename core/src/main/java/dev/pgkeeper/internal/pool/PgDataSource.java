@@ -1,6 +1,7 @@
 package dev.pgkeeper.internal.pool;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
@@ -13,8 +14,9 @@ import javax.sql.DataSource;
 /**
  * Opens pgjdbc connections for a pool: the URL without credentials, and properties that carry the
  * password and the timeouts. It also tells the manager when the pool's own connection attempts fail
- * at the network level (refused, reset, the server shutting down; not a login that timed out), so that an outage is noticed even when no application call has failed yet
- * (HikariCP would otherwise retry quietly with backoff). The first connection it hands out may be the one the
+ * at the network level (refused, reset, the server shutting down; not a login that timed out), so that an
+ * outage is noticed even when no application call has failed yet (HikariCP would otherwise retry quietly with
+ * backoff). The first connection it hands out may be the one the
  * probe that led to this pool opened, so that recovering from an outage costs one login, not two.
  *
  * <p>Thread-safe.
@@ -40,13 +42,14 @@ final class PgDataSource implements DataSource {
         this.properties = properties;
         this.onConnectionFailure = onConnectionFailure;
         this.first = first;
-        this.loginTimeoutMillis = seconds(properties.getProperty("loginTimeout")) * 1000;
+        this.loginTimeoutMillis = millis(properties.getProperty("loginTimeout"));
     }
 
-    private static long seconds(String value) {
+    /** pgjdbc's {@code loginTimeout} is in seconds, fractions allowed. */
+    private static long millis(String seconds) {
         try {
-            return value == null ? 0 : Math.max(0, Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
+            return seconds == null ? 0 : Math.max(0, new BigDecimal(seconds.trim()).movePointRight(3).longValue());
+        } catch (NumberFormatException | ArithmeticException e) {
             return 0; // pgjdbc refuses such a value itself when it connects
         }
     }

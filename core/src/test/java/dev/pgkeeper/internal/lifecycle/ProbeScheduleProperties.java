@@ -50,10 +50,13 @@ class ProbeScheduleProperties {
                 gap = Math.min(cap, gap * 2);
             }
             long planned = failed.notReady() ? Math.max(gap, notReadyFloor) : gap;
-            long waited = attempts.get(i + 1).start() - failed.end();
-            assertThat(waited).as("gap after probe %d, which ended %d ms into the outage", i,
+            long next = attempts.get(i + 1).start();
+            // one probe per gap, counted from starts; never before the failed probe ended
+            assertThat(next - failed.end()).as("probe %d starts after probe %d ended", i + 1, i).isNotNegative();
+            assertThat(next - failed.start()).as("gap after probe %d, which ended %d ms into the outage", i,
                             (failed.end() - outageStart) / MS)
-                    .isBetween((long) (planned * 0.75) - 1, planned);
+                    .isBetween(Math.max((long) (planned * 0.75) - 1, failed.end() - failed.start()),
+                            Math.max(planned, failed.end() - failed.start()));
         }
     }
 
@@ -87,13 +90,13 @@ class ProbeScheduleProperties {
         for (int i = 0; i < failures; i++) {
             assertThat(schedule.claim(now)).isTrue();
             assertThat(schedule.claim(now)).as("a second call at the same moment").isFalse();
-            schedule.failed(now, false);
+            schedule.failed(now, now, false);
             now += schedule.nanosUntilNext(now);
         }
         schedule.connected();
         assertThat(schedule.nanosUntilNext(now)).isZero();
         assertThat(schedule.claim(now)).isTrue();
-        schedule.failed(now, false);
+        schedule.failed(now, now, false);
         // no fast period here, so the first failure already doubles the gap: 2 x first, not where it had grown to
         assertThat(schedule.nanosUntilNext(now)).isBetween((long) (2 * firstMs * MS * 0.75) - 1, 2 * firstMs * MS);
     }
@@ -107,7 +110,7 @@ class ProbeScheduleProperties {
             assertThat(schedule.claim(now)).isTrue();
             long end = now + (latency == 0 ? 0 : (long) (random.nextDouble() * latency));
             boolean notReady = notReadyEvery > 0 && attempts.size() % notReadyEvery == 0;
-            schedule.failed(end, notReady);
+            schedule.failed(now, end, notReady);
             attempts.add(new Attempt(now, end, notReady));
             long wait = schedule.nanosUntilNext(end);
             if (wait > 1) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A retired pool releases the threads waiting in it at once (round one left them waiting out their whole
  * timeout in a pool nobody would refill), without leaving an interrupt on them, and never touches the
- * connections it lent.
+ * connections it lent. {@link ManagedPool#keepIdle} holds a new pool's fill back and lets it go.
  */
 @ExtendWith(PostgresExtension.class)
 class ManagedPoolIT {
@@ -48,6 +48,28 @@ class ManagedPoolIT {
             assertThat((Boolean) outcome[2]).as("interrupt left on the waiter").isFalse();
             assertThat(lent.isValid(1)).as("the lent connection still works").isTrue();
             assertThatThrownBy(() -> pool.borrow(1_000)).isInstanceOf(ManagedPool.ReleasedException.class);
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
+    void keepIdleHoldsTheFillBackAndThenOpensTheRestButNeverAfterRetirement(TestDatabase db) throws Exception {
+        DatabaseConfig config = DatabaseConfig.builder().url(db.url()).poolSize(4).poolMinIdle(3).name("ramp").build();
+        ManagedPool pool = ManagedPool.start(config, DriverSettings.of(config), 1, () -> { }, WarmConnection.none());
+        try {
+            pool.keepIdle(1); // before HikariCP's first refill, 100 ms after the start
+            dev.pgkeeper.testing.Await.until("one idle connection", Duration.ofSeconds(10), () -> pool.stats().idle() == 1);
+            Thread.sleep(500); // HikariCP's housekeeper has run meanwhile; it must not have filled to 3
+            assertThat(pool.stats().total()).as("connections while held at one").isEqualTo(1);
+
+            pool.keepIdle(3);
+            dev.pgkeeper.testing.Await.until("the rest opened", Duration.ofSeconds(10), () -> pool.stats().idle() == 3);
+
+            pool.retire();
+            pool.keepIdle(4);
+            Thread.sleep(500);
+            assertThat(pool.stats().total()).as("a retired pool opens nothing").isZero();
         } finally {
             pool.close();
         }
