@@ -2,9 +2,13 @@ package dev.pgkeeper;
 
 import dev.pgkeeper.internal.config.ConfigProblems;
 import dev.pgkeeper.internal.url.ConnectionUrl;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -20,6 +24,8 @@ import java.util.regex.Pattern;
  *   <caption>Variables, builder methods and defaults</caption>
  *   <tr><th>variable</th><th>builder</th><th>default</th><th>allowed</th></tr>
  *   <tr><td>DATABASE_URL</td><td>{@link Builder#url}</td><td>required</td><td>{@code postgresql://}, {@code postgres://} or {@code jdbc:postgresql://} URL</td></tr>
+ *   <tr><td>DB_PASSWORD_FILE</td><td>{@link Builder#passwordFile}</td><td>unset: the password is in the URL</td><td>a readable file holding the password, read again for each new connection; then the URLs hold no password</td></tr>
+ *   <tr><td>(none)</td><td>{@link Builder#passwordSupplier}, {@link Builder#credentialsProvider}</td><td>unset</td><td>asked for each new connection; not together with a password file or a password in the URLs</td></tr>
  *   <tr><td>DB_MAX_RETRIES</td><td>{@link Builder#maxRetries}</td><td>5</td><td>0–30, all delays together at most 1 h</td></tr>
  *   <tr><td>DB_RETRY_BASE_DELAY</td><td>{@link Builder#retryBaseDelay}</td><td>1000 ms</td><td>0–600000 ms</td></tr>
  *   <tr><td>DB_POOL_SIZE</td><td>{@link Builder#poolSize}</td><td>10</td><td>1–1000</td></tr>
@@ -51,6 +57,8 @@ public final class DatabaseConfig {
 
     /** Variable holding the database URL. */
     public static final String DATABASE_URL = "DATABASE_URL";
+    /** Variable holding {@link #passwordFile()}: the path of a file that holds the password. */
+    public static final String DB_PASSWORD_FILE = "DB_PASSWORD_FILE";
     /** Variable holding {@link #maxRetries()}. */
     public static final String DB_MAX_RETRIES = "DB_MAX_RETRIES";
     /** Variable holding {@link #retryBaseDelay()} in milliseconds. */
@@ -97,6 +105,8 @@ public final class DatabaseConfig {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
     private final String urlWithPassword;
+    private final Path passwordFile;
+    private final CredentialsProvider credentialsProvider;
     private final int maxRetries;
     private final Duration retryBaseDelay;
     private final int poolSize;
@@ -126,6 +136,8 @@ public final class DatabaseConfig {
 
     private DatabaseConfig(Builder b, ConnectionUrl parsedUrl, ConnectionUrl parsedReadUrl) {
         this.urlWithPassword = b.url;
+        this.passwordFile = b.passwordFile;
+        this.credentialsProvider = b.credentialsProvider;
         this.maxRetries = b.maxRetries;
         this.retryBaseDelay = b.retryBaseDelay;
         this.poolSize = b.poolSize;
@@ -188,6 +200,14 @@ public final class DatabaseConfig {
         Builder b = new Builder();
         String urlValue = variables.get(DATABASE_URL);
         b.url = urlValue == null || urlValue.isBlank() ? null : urlValue;
+        problems.readString(variables, DB_PASSWORD_FILE).ifPresent(v -> {
+            try {
+                b.passwordFile = Path.of(v);
+            } catch (InvalidPathException e) {
+                problems.add(DB_PASSWORD_FILE, "passwordFile", "'" + v + "' is not a valid path (" + e.getReason() + ")",
+                        "set it to the file that holds the password, e.g. " + DB_PASSWORD_FILE + "=/run/secrets/db-password");
+            }
+        });
         problems.readInt(variables, DB_MAX_RETRIES, 5).ifPresent(v -> b.maxRetries = v);
         problems.readMillis(variables, DB_RETRY_BASE_DELAY).ifPresent(v -> b.retryBaseDelay = v);
         problems.readInt(variables, DB_POOL_SIZE, 10).ifPresent(v -> b.poolSize = v);
@@ -226,6 +246,8 @@ public final class DatabaseConfig {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.url = urlWithPassword;
+        b.passwordFile = passwordFile;
+        b.credentialsProvider = credentialsProvider;
         b.maxRetries = maxRetries;
         b.retryBaseDelay = retryBaseDelay;
         b.poolSize = poolSize;
@@ -528,13 +550,38 @@ public final class DatabaseConfig {
     }
 
     /**
+     * The file that holds the password ({@code DB_PASSWORD_FILE}), or {@code null} when the password is in the
+     * URL or comes from a {@link #credentialsProvider()}. It is read again for every new physical connection, so
+     * a secret that is replaced on disk (a Kubernetes secret volume, a Vault agent's template) is used from the
+     * next login on, without a restart. Its whole content is the password, one trailing line break removed; it is
+     * never logged.
+     *
+     * @return the password file, or {@code null}
+     */
+    public Path passwordFile() {
+        return passwordFile;
+    }
+
+    /**
+     * What gives the credentials for each new physical connection, or {@code null} when the password is in the
+     * URL or in a {@link #passwordFile()}; see {@link CredentialsProvider}.
+     *
+     * @return the credentials provider, or {@code null}
+     */
+    public CredentialsProvider credentialsProvider() {
+        return credentialsProvider;
+    }
+
+    /**
      * Configurations are equal when every setting is, the URL compared as given: two configurations that
-     * differ only in the password are different, although their {@link #toString()}s are the same.
+     * differ only in the password are different, although their {@link #toString()}s are the same. Credentials
+     * providers are compared by identity.
      */
     @Override
     public boolean equals(Object o) {
         return o instanceof DatabaseConfig c
-                && urlWithPassword.equals(c.urlWithPassword) && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
+                && urlWithPassword.equals(c.urlWithPassword) && Objects.equals(passwordFile, c.passwordFile)
+                && credentialsProvider == c.credentialsProvider && maxRetries == c.maxRetries && retryBaseDelay.equals(c.retryBaseDelay)
                 && poolSize == c.poolSize && poolMinIdle == c.poolMinIdle
                 && connectionTimeout.equals(c.connectionTimeout) && idleTimeout.equals(c.idleTimeout)
                 && statementTimeout.equals(c.statementTimeout) && socketTimeout.equals(c.socketTimeout) && reconnectInterval.equals(c.reconnectInterval)
@@ -547,7 +594,7 @@ public final class DatabaseConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(urlWithPassword, maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
+        return Objects.hash(urlWithPassword, passwordFile, System.identityHashCode(credentialsProvider), maxRetries, retryBaseDelay, poolSize, poolMinIdle, connectionTimeout, idleTimeout,
                 statementTimeout, socketTimeout, reconnectInterval, disconnectTimeout, probeTimeout, probeInterval, probeFastPeriod, probeMaxInterval, readUrlWithPassword, maxReplicaLag,
                 replicaCheckInterval, pgBouncer, rewriteBatchedInserts, name, appEnv);
     }
@@ -555,7 +602,9 @@ public final class DatabaseConfig {
     /** All settings, with the URL as {@link #url()} shows it: never the password. */
     @Override
     public String toString() {
-        return "DatabaseConfig[url=" + maskedUrl + ", name=" + name + ", maxRetries=" + maxRetries
+        return "DatabaseConfig[url=" + maskedUrl + (passwordFile != null ? ", passwordFile=" + passwordFile : "")
+                + (credentialsProvider != null ? ", credentialsProvider=set" : "")
+                + ", name=" + name + ", maxRetries=" + maxRetries
                 + ", retryBaseDelay=" + retryBaseDelay.toMillis() + "ms, poolSize=" + poolSize
                 + ", poolMinIdle=" + poolMinIdle + ", connectionTimeout=" + connectionTimeout.toMillis()
                 + "ms, idleTimeout=" + idleTimeout.toMillis() + "ms, statementTimeout=" + statementTimeout.toMillis()
@@ -579,6 +628,8 @@ public final class DatabaseConfig {
         static final long MAX_TOTAL_BACKOFF_MILLIS = 3_600_000;
 
         private String url;
+        private Path passwordFile;
+        private CredentialsProvider credentialsProvider;
         private int maxRetries = 5;
         private Duration retryBaseDelay = Duration.ofMillis(1000);
         private int poolSize = 10;
@@ -612,6 +663,44 @@ public final class DatabaseConfig {
          */
         public Builder url(String url) {
             this.url = url;
+            return this;
+        }
+
+        /**
+         * See {@link DatabaseConfig#passwordFile()} ({@code DB_PASSWORD_FILE}); default unset. The file must exist
+         * and be readable when {@link #build()} runs; the URLs must not hold a password then.
+         *
+         * @param passwordFile the file holding the password, or {@code null} for none
+         * @return this builder
+         */
+        public Builder passwordFile(Path passwordFile) {
+            this.passwordFile = passwordFile;
+            return this;
+        }
+
+        /**
+         * Asks {@code passwordSupplier} for the password of the URL's user for every new physical connection; the
+         * URLs must not hold a password then. A shorthand for {@link #credentialsProvider} that replaces any
+         * provider set before; see {@link CredentialsProvider} for when it is called and what it must do.
+         *
+         * @param passwordSupplier gives the current password (or token), thread-safe; {@code null} for none
+         * @return this builder
+         */
+        public Builder passwordSupplier(Supplier<String> passwordSupplier) {
+            this.credentialsProvider = passwordSupplier == null ? null
+                    : () -> DatabaseCredentials.password(passwordSupplier.get());
+            return this;
+        }
+
+        /**
+         * See {@link DatabaseConfig#credentialsProvider()}; default unset. Replaces a
+         * {@link #passwordSupplier} set before. The URLs must not hold a password then.
+         *
+         * @param credentialsProvider gives the credentials for each new connection; {@code null} for none
+         * @return this builder
+         */
+        public Builder credentialsProvider(CredentialsProvider credentialsProvider) {
+            this.credentialsProvider = credentialsProvider;
             return this;
         }
 
@@ -902,6 +991,48 @@ public final class DatabaseConfig {
             }
         }
 
+        /**
+         * One source of the password: the URLs, a file or a provider. Two would leave the reader guessing which one
+         * a login used, and a rotation would change one of them only.
+         */
+        private void checkPasswordSource(ConfigProblems problems, ConnectionUrl parsed, ConnectionUrl parsedRead) {
+            if (passwordFile != null && credentialsProvider != null) {
+                problems.add(DB_PASSWORD_FILE, "passwordFile", "is set together with a credentials provider"
+                                + " (passwordSupplier or credentialsProvider)",
+                        "keep one source of the password: unset " + DB_PASSWORD_FILE + ", or drop the provider");
+            }
+            String source = passwordFile != null ? DB_PASSWORD_FILE : credentialsProvider != null
+                    ? "a credentials provider (passwordSupplier or credentialsProvider)" : null;
+            if (source == null) {
+                return;
+            }
+            if (parsed != null && parsed.password() != null) {
+                problems.add(DATABASE_URL, "url", "holds a password while " + source + " is set",
+                        "remove the password from " + DATABASE_URL + " (postgresql://user@host/db), since pgkeeper takes"
+                                + " it from " + source + " for each new connection; or drop " + source);
+            }
+            if (parsedRead != null && parsedRead.password() != null) {
+                problems.add(DATABASE_READ_URL, "readUrl", "holds a password while " + source + " is set",
+                        "remove the password from " + DATABASE_READ_URL + ": the same source gives the password for"
+                                + " every connection; or drop " + source);
+            }
+            if (passwordFile != null) {
+                checkPasswordFile(problems);
+            }
+        }
+
+        private void checkPasswordFile(ConfigProblems problems) {
+            String fix = "mount the secret at that path, or set " + DB_PASSWORD_FILE + " to the file that holds the password";
+            if (!Files.exists(passwordFile)) {
+                problems.add(DB_PASSWORD_FILE, "passwordFile", passwordFile + " does not exist", fix);
+            } else if (!Files.isRegularFile(passwordFile)) {
+                problems.add(DB_PASSWORD_FILE, "passwordFile", passwordFile + " is not a regular file", fix);
+            } else if (!Files.isReadable(passwordFile)) {
+                problems.add(DB_PASSWORD_FILE, "passwordFile", passwordFile + " is not readable by this process",
+                        "give the user this process runs as read access to it (e.g. the pod's fsGroup or defaultMode)");
+            }
+        }
+
         private DatabaseConfig build(ConfigProblems problems) {
             ConnectionUrl parsed = problems.checkUrl(DATABASE_URL, "url", url);
             problems.checkRange(DB_MAX_RETRIES, "maxRetries", maxRetries, 0, 30);
@@ -955,6 +1086,7 @@ public final class DatabaseConfig {
             problems.checkDuration(DB_MAX_REPLICA_LAG, "maxReplicaLag", maxReplicaLag, 0, 86_400_000);
             problems.checkDuration(DB_REPLICA_CHECK_INTERVAL, "replicaCheckInterval", replicaCheckInterval, 50, 3_600_000);
             checkPgBouncer(problems, parsed, parsedRead);
+            checkPasswordSource(problems, parsed, parsedRead);
             problems.throwIfAny();
             return new DatabaseConfig(this, parsed, parsedRead);
         }

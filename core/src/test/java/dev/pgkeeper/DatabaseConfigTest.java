@@ -3,10 +3,14 @@ package dev.pgkeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -347,5 +351,67 @@ class DatabaseConfigTest {
         assertThat(off.toBuilder().build().rewriteBatchedInserts()).as("toBuilder keeps it").isFalse();
         assertThat(on.toString()).contains("rewriteBatchedInserts=true");
         assertThat(off.toString()).contains("rewriteBatchedInserts=false");
+    }
+
+    private static final String NO_PASSWORD = "postgresql://app@db.example.com:5432/orders";
+
+    @Test
+    void dbPasswordFileIsReadFromTheEnvironmentAndKeptByToBuilder(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("db-password"), "s3cret\n");
+        DatabaseConfig c = DatabaseConfig.fromMap(Map.of("DATABASE_URL", NO_PASSWORD, "DB_PASSWORD_FILE", file.toString()));
+
+        assertThat(c.passwordFile()).isEqualTo(file);
+        assertThat(c.credentialsProvider()).isNull();
+        assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
+        assertThat(c.toString()).contains("passwordFile=" + file).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aPasswordInTheUrlAndAPasswordFileTogetherAreRefusedSayingWhichToDrop(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("db-password"), "other");
+
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(Map.of("DATABASE_URL", URL, "DB_PASSWORD_FILE", file.toString())))
+                .isInstanceOfSatisfying(DatabaseError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION_ERROR))
+                .hasMessageContaining("DATABASE_URL (url): holds a password while DB_PASSWORD_FILE is set; remove the"
+                        + " password from DATABASE_URL")
+                .hasMessageNotContaining("s3cr@t-pw").hasMessageNotContaining("s3cr%40t-pw");
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(NO_PASSWORD).readUrl(URL).passwordSupplier(() -> "x").build())
+                .hasMessageContaining("DATABASE_READ_URL (readUrl): holds a password while a credentials provider")
+                .hasMessageNotContaining("s3cr");
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(URL).credentialsProvider(() -> null).build())
+                .hasMessageContaining("DATABASE_URL (url): holds a password while a credentials provider");
+    }
+
+    @Test
+    void aPasswordFileAndAProviderTogetherAreRefused(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("db-password"), "pw");
+
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(NO_PASSWORD).passwordFile(file).passwordSupplier(() -> "pw").build())
+                .hasMessageContaining("DB_PASSWORD_FILE (passwordFile): is set together with a credentials provider");
+    }
+
+    @Test
+    void aPasswordFileThatIsMissingOrADirectoryIsRefusedWithThePath(@TempDir Path dir) {
+        Path missing = dir.resolve("nope");
+
+        assertThatThrownBy(() -> DatabaseConfig.fromMap(Map.of("DATABASE_URL", NO_PASSWORD, "DB_PASSWORD_FILE", missing.toString())))
+                .hasMessageContaining("DB_PASSWORD_FILE (passwordFile): " + missing + " does not exist; mount the secret");
+        assertThatThrownBy(() -> DatabaseConfig.builder().url(NO_PASSWORD).passwordFile(dir).build())
+                .hasMessageContaining(dir + " is not a regular file");
+    }
+
+    @Test
+    void passwordSupplierAndCredentialsProviderReplaceEachOther() {
+        CredentialsProvider provider = () -> DatabaseCredentials.password("p");
+        DatabaseConfig viaProvider = DatabaseConfig.builder().url(NO_PASSWORD).passwordSupplier(() -> "s")
+                .credentialsProvider(provider).build();
+        DatabaseConfig viaSupplier = DatabaseConfig.builder().url(NO_PASSWORD).credentialsProvider(provider)
+                .passwordSupplier(() -> "s").build();
+
+        assertThat(viaProvider.credentialsProvider()).isSameAs(provider);
+        assertThat(viaSupplier.credentialsProvider()).isNotNull().isNotSameAs(provider);
+        assertThat(viaProvider.toString()).contains("credentialsProvider=set");
+        assertThat(viaProvider.toBuilder().build()).isEqualTo(viaProvider);
+        assertThat(viaProvider).isNotEqualTo(viaSupplier);
     }
 }

@@ -3,6 +3,7 @@ package dev.pgkeeper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.testing.TestDatabase;
+import dev.pgkeeper.testing.TestThreads;
 import java.time.Duration;
 
 /** Configurations for tests against real servers: short timeouts, so failures show quickly. */
@@ -27,6 +28,19 @@ public final class TestConfigs {
                 .probeTimeout(Duration.ofSeconds(1))
                 .reconnectInterval(Duration.ofMillis(500))
                 .disconnectTimeout(Duration.ofSeconds(5));
+    }
+
+    /**
+     * The end of a test that used {@code manager}: every lent connection came back, the manager disconnects (also
+     * when they did not), and no pgkeeper thread is left.
+     */
+    public static void disconnectChecked(ConnectionManager manager) {
+        try {
+            assertAllConnectionsReturned(manager);
+        } finally {
+            manager.disconnect();
+        }
+        TestThreads.assertNoPgkeeperThreads();
     }
 
     /** Every connection lent by the manager's pool has come back (OkHttp's ensureAllConnectionsReleased). */

@@ -51,7 +51,7 @@ class LifecycleProperties {
             ConnectionPhase.CONNECTING, EnumSet.of(ConnectionPhase.CONNECTING, ConnectionPhase.CONNECTED,
                     ConnectionPhase.RECONNECTING, ConnectionPhase.FAILED, ConnectionPhase.DISCONNECTED),
             ConnectionPhase.CONNECTED, EnumSet.of(ConnectionPhase.CONNECTED, ConnectionPhase.RECONNECTING,
-                    ConnectionPhase.DISCONNECTED),
+                    ConnectionPhase.FAILED, ConnectionPhase.DISCONNECTED),
             ConnectionPhase.RECONNECTING, EnumSet.of(ConnectionPhase.RECONNECTING, ConnectionPhase.CONNECTING,
                     ConnectionPhase.CONNECTED, ConnectionPhase.FAILED, ConnectionPhase.DISCONNECTED),
             ConnectionPhase.FAILED, EnumSet.of(ConnectionPhase.FAILED, ConnectionPhase.RECONNECTING,

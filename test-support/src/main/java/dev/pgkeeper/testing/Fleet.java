@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -156,15 +157,10 @@ public final class Fleet implements AutoCloseable {
     public static Fleet startServer(int maxConnections) {
         try {
             Path logs = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pgkeeper-fleet-log-");
-            PrivateServer server = PrivateServer.create(Map.of(
-                    "max_connections", Integer.toString(maxConnections),
-                    "log_connections", "on",
-                    "logging_collector", "on",
-                    "log_directory", logs.toString(),
-                    "log_filename", "server.log",
-                    "log_rotation_age", "0",
-                    "log_rotation_size", "0",
-                    "log_line_prefix", "%n:%p:"));
+            Map<String, String> settings = new HashMap<>(PrivateServer.logToFile(logs));
+            settings.put("max_connections", Integer.toString(maxConnections));
+            settings.put("log_connections", "on");
+            PrivateServer server = PrivateServer.create(settings);
             server.start();
             return new Fleet(server, logs.resolve("server.log"));
         } catch (IOException e) {

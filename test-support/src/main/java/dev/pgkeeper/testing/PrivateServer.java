@@ -61,13 +61,15 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
     private final Path dataDirectory;
     private final int port;
     private final Map<String, String> serverConfig;
+    private final String hba;
     private EmbeddedPostgres running;
     private boolean closed;
 
-    private PrivateServer(Path dataDirectory, int port, Map<String, String> serverConfig) {
+    private PrivateServer(Path dataDirectory, int port, Map<String, String> serverConfig, String hba) {
         this.dataDirectory = dataDirectory;
         this.port = port;
         this.serverConfig = serverConfig;
+        this.hba = hba;
     }
 
     /** Reserves a port and a data directory without starting anything; {@link #start()} creates the cluster. */
@@ -77,16 +79,41 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
 
     /** Like {@link #create()}, with extra {@code postgresql.conf} settings ({@code -c name=value}). */
     public static PrivateServer create(Map<String, String> serverConfig) {
+        return create(serverConfig, HBA);
+    }
+
+    /**
+     * Like {@link #create(Map)}, with {@code hba} as the whole of {@code pg_hba.conf} instead of the default rules
+     * (trust for {@code postgres} from localhost, SCRAM for every other role); for tests of TLS and client
+     * certificates. Keep a {@code host all postgres 127.0.0.1/32 trust} line: the fixture logs in as
+     * {@code postgres} to see that the server started.
+     */
+    public static PrivateServer create(Map<String, String> serverConfig, String hba) {
         try {
             Files.createDirectories(ROOT);
             Path dir = Files.createTempDirectory(ROOT, "pg-");
             Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
-            PrivateServer server = new PrivateServer(dir.resolve("data"), freePort(), Map.copyOf(serverConfig));
+            PrivateServer server = new PrivateServer(dir.resolve("data"), freePort(), Map.copyOf(serverConfig), hba);
             LIVE.add(server);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("Could not prepare a data directory under " + ROOT, e);
         }
+    }
+
+    /**
+     * {@code postgresql.conf} settings that write the server's log to {@code directory/server.log}, one file that is
+     * never rotated, each line prefixed with the epoch time in milliseconds and the process id ({@code %n:%p:}), for
+     * tests that count what the server saw (logins, refusals).
+     */
+    public static Map<String, String> logToFile(Path directory) {
+        return Map.of(
+                "logging_collector", "on",
+                "log_directory", directory.toString(),
+                "log_filename", "server.log",
+                "log_rotation_age", "0",
+                "log_rotation_size", "0",
+                "log_line_prefix", "%n:%p:");
     }
 
     /** Creates and starts a server. */
@@ -135,7 +162,7 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
                     // zonky turns synchronous_commit off for speed; a fault test needs "commit returned" to mean
                     // "survives kill -9". (fsync stays off: only an operating-system crash could lose data then.)
                     .setServerConfig("synchronous_commit", "on")
-                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+                    .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath(), hba));
             serverConfig.forEach(builder::setServerConfig);
             running = builder.start();
         } catch (IOException e) {
@@ -300,9 +327,9 @@ public final class PrivateServer implements PostgresServer, AutoCloseable {
         }
     }
 
-    private static void writeHba(Path dir) {
+    private static void writeHba(Path dir, String hba) {
         try {
-            Files.writeString(dir.resolve("pg_hba.conf"), HBA);
+            Files.writeString(dir.resolve("pg_hba.conf"), hba);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * What pgjdbc is given: a URL with hosts and database only, and connection properties holding the
- * credentials and timeouts. The password travels only as a property, because pgjdbc logs the URL
+ * What pgjdbc is given: a URL with hosts and database only, connection properties holding the timeouts, and the
+ * credentials, which {@link #credentials()} gives anew for each connection (a password file or provider may
+ * change them while the application runs). The password travels only as a property, because pgjdbc logs the URL
  * ({@code Connecting with URL: ...}) at FINE level.
  *
  * <p>Timeouts are derived from the configuration so that no connection attempt and no read blocks
@@ -32,12 +33,9 @@ import java.util.Properties;
  */
 public final class DriverSettings {
 
-    private static final String USER = "user";
-    private static final String PASSWORD = "password";
-
     private final String jdbcUrl;
     private final String user;
-    private final String password;
+    private final CredentialSource credentials;
     private final Map<String, String> urlProperties;
     private final Duration connectionTimeout;
     private final Duration socketTimeout;
@@ -51,22 +49,26 @@ public final class DriverSettings {
     private final boolean anyRole;
 
     private DriverSettings(ConnectionUrl url, DatabaseConfig config) {
-        this(url, config, false);
+        this(url, config, false, CredentialSource.of(config, url.user(), url.password()));
     }
 
-    private DriverSettings(ConnectionUrl url, DatabaseConfig config, boolean anyRole) {
+    private DriverSettings(ConnectionUrl url, DatabaseConfig config, boolean anyRole, CredentialSource credentials) {
         this.anyRole = anyRole;
         this.url = url;
         this.config = config;
         this.jdbcUrl = url.jdbcUrl();
         this.user = url.user();
-        this.password = url.password();
-        this.urlProperties = Map.copyOf(url.driverProperties());
+        this.credentials = credentials;
+        Map<String, String> driverProperties = new java.util.HashMap<>(url.driverProperties());
+        // The password comes from the credential source alone (a jdbc: URL may carry it as a parameter).
+        driverProperties.remove("password");
+        this.urlProperties = Map.copyOf(driverProperties);
         this.connectionTimeout = config.connectionTimeout();
         this.socketTimeout = config.socketTimeout();
         this.cancelTimeout = config.probeTimeout();
         this.statementTimeout = config.statementTimeout();
-        this.target = new ConnectionTarget(url.hostList(), url.database(), url.user(), url.sanitized());
+        this.target = new ConnectionTarget(url.hostList(), url.database(), url.user(), url.sanitized(),
+                credentials.description());
         this.singleHost = url.hosts().size() == 1;
     }
 
@@ -103,12 +105,12 @@ public final class DriverSettings {
      * The URL's target server type stays, so pgjdbc refuses a connection to that host once it is a standby.
      */
     public DriverSettings forHost(ConnectionUrl.HostPort host) {
-        return new DriverSettings(oneHost(host), config, false);
+        return new DriverSettings(oneHost(host), config, false, credentials);
     }
 
     /** The same settings for one of the hosts only, connecting whatever its role: for probes that ask the role. */
     public DriverSettings forHostAnyRole(ConnectionUrl.HostPort host) {
-        return new DriverSettings(oneHost(host), config, true);
+        return new DriverSettings(oneHost(host), config, true, credentials);
     }
 
     private ConnectionUrl oneHost(ConnectionUrl.HostPort host) {
@@ -146,9 +148,12 @@ public final class DriverSettings {
         return user;
     }
 
-    /** The password, or {@code null}. Handle with care. */
-    public String password() {
-        return password;
+    /**
+     * Gives the credentials for each new connection: the URL's, a password file's or the application's provider's.
+     * Settings derived with {@link #forHost} share it.
+     */
+    public CredentialSource credentials() {
+        return credentials;
     }
 
     /**
@@ -165,8 +170,8 @@ public final class DriverSettings {
     }
 
     /**
-     * Properties for pooled connections: user, password, timeouts derived from the configuration, TCP
-     * keepalive, the application name, batched-insert rewriting and, when one is configured, the statement
+     * Properties for pooled connections, without credentials (add {@link #credentials()} per connection): timeouts
+     * derived from the configuration, TCP keepalive, the application name, batched-insert rewriting and, when one is configured, the statement
      * timeout, with the URL's own parameters taking precedence. Probes, host probes and the read pools start from
      * these too; rewriting touches only batches of inserts, which probes never send and standbys refuse.
      */
@@ -188,12 +193,6 @@ public final class DriverSettings {
             p.setProperty("prepareThreshold", "0");
         }
         withStatementTimeout(p);
-        if (user != null) {
-            p.setProperty(USER, user);
-        }
-        if (password != null) {
-            p.setProperty(PASSWORD, password);
-        }
         return p;
     }
 

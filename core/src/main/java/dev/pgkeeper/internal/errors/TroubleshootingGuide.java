@@ -56,6 +56,29 @@ final class TroubleshootingGuide {
     }
 
     /**
+     * A wrong password (28P01) is the likely case, so its step comes first; a refusal by pg_hba.conf or for a missing
+     * client certificate (28000), or the client's own refusal to authenticate without TLS (channel binding, 08004),
+     * puts the pg_hba.conf and TLS steps first.
+     */
+    private static List<String> authSteps(Place at, ConnectionTarget target, String sqlState) {
+        String password = target.passwordSource() == null || target.passwordSource().equals("DATABASE_URL")
+                ? "Check the password " + at.forUser() + "in DATABASE_URL; percent-encode @, :, / and % in it."
+                : "Check the password " + at.forUser() + "that " + target.passwordSource() + " gives; if it"
+                        + " was just rotated, check that the role's password on the server was changed to the same.";
+        String role = "Check that the role exists and may log in: SELECT rolname, rolcanlogin, rolvaliduntil "
+                + "FROM pg_roles WHERE rolname = " + at.userLiteral() + ";";
+        String hba = "Check pg_hba.conf on " + at.hostNamesOrDefault() + " for a line that lets " + at.userOrDefault()
+                + " reach " + at.databasePhrase()
+                + " from this machine's address with your method (scram-sha-256, md5, cert), "
+                + "then run SELECT pg_reload_conf();";
+        String tls = "If pg_hba.conf requires SSL (hostssl) or a client certificate for this user, set sslmode and "
+                + "sslcert/sslkey in DATABASE_URL; channel_binding=require needs sslmode=require or stricter.";
+        return "28P01".equals(sqlState) || sqlState == null
+                ? List.of(password, role, hba, tls)
+                : List.of(hba, tls, role, password);
+    }
+
+    /**
      * Two to five concrete steps for {@code code}, most likely fix first.
      *
      * @param sqlState the SQLState of the failure, or {@code null}
@@ -80,16 +103,7 @@ final class TroubleshootingGuide {
                             + "and check that the database service exists.",
                     "If resolution fails only now and then, check /etc/resolv.conf and the JVM's DNS cache "
                             + "(networkaddress.cache.negative.ttl).");
-            case AUTH_FAILED -> List.of(
-                    "Check the password " + at.forUser() + "in DATABASE_URL; percent-encode @, :, / and % in it.",
-                    "Check that the role exists and may log in: SELECT rolname, rolcanlogin, rolvaliduntil "
-                            + "FROM pg_roles WHERE rolname = " + at.userLiteral() + ";",
-                    "Check pg_hba.conf on " + at.hostNamesOrDefault() + " for a line that lets " + at.userOrDefault()
-                            + " reach " + at.databasePhrase()
-                            + " from this machine's address with your method (scram-sha-256, md5), "
-                            + "then run SELECT pg_reload_conf();",
-                    "If pg_hba.conf requires SSL (hostssl) or a client certificate for this user, set sslmode and "
-                            + "sslcert/sslkey in DATABASE_URL.");
+            case AUTH_FAILED -> authSteps(at, target, sqlState);
             case DATABASE_NOT_FOUND -> List.of(
                     "Create the database on " + at.hostsOrDefault() + ": CREATE DATABASE "
                             + at.databaseIdentifier() + ";",

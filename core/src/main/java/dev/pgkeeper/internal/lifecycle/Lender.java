@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>CONNECTING or RECONNECTING: the call joins the probe in flight, or starts one (see
  *       {@link Watcher#awaitRecovery}), and borrows if that probe connected the manager; otherwise it fails
  *       fast with a temporary error.</li>
- *   <li>FAILED: fails fast with the permanent error, without probing.</li>
+ *   <li>FAILED: fails fast with the permanent error. After a refused login, a call may first try a login again
+ *       when the password file changed or a retry is due (see {@link Watcher#awaitNewCredentials}); otherwise
+ *       only the reconnect loop probes.</li>
  *   <li>NOT_INITIALIZED, DISCONNECTED: fails with NOT_INITIALIZED.</li>
  * </ul>
  *
@@ -78,7 +80,12 @@ public final class Lender implements ManagedDataSource.ConnectionSource {
                     }
                     throw unavailable(machine.current());
                 }
-                case FAILED -> throw unavailable(s);
+                case FAILED -> {
+                    if (watcher.awaitNewCredentials(s, deadline)) {
+                        continue;
+                    }
+                    throw unavailable(machine.current());
+                }
                 default -> throw unusable(s);
             }
         }

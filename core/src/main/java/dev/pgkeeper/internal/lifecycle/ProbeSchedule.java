@@ -32,7 +32,9 @@ public final class ProbeSchedule {
 
     /** How much of a gap may be cut at random: each is drawn from [1 - JITTER, 1] times the schedule's. */
     static final double JITTER = 0.25;
-    /** The least gap after the server answered "not now", unless the maximum gap is shorter. */
+    /** The first gap after a refused login; see {@link #afterRefusedLogin}. */
+    static final Duration REFUSED_LOGIN_GAP = Duration.ofSeconds(1);
+        /** The least gap after the server answered "not now", unless the maximum gap is shorter. */
     static final Duration NOT_READY_GAP = Duration.ofMillis(100);
 
     private final long firstNanos;
@@ -63,6 +65,19 @@ public final class ProbeSchedule {
     /** The schedule {@code config} asks for. */
     public static ProbeSchedule of(DatabaseConfig config) {
         return new ProbeSchedule(config.probeInterval(), config.probeFastPeriod(), config.probeMaxInterval(),
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * The pace of logins after the server refused one (28P01, 28000): the first again after 1 s (or
+     * {@code DB_RECONNECT_INTERVAL}, if shorter), then each gap doubled up to {@code DB_RECONNECT_INTERVAL}, cut at
+     * random by up to a quarter like every gap. Failed logins are what {@code auth_delay}, {@code fail2ban} and
+     * intrusion detection count, and a refused password rarely becomes right on its own.
+     */
+    public static ProbeSchedule afterRefusedLogin(DatabaseConfig config) {
+        Duration first = config.reconnectInterval().compareTo(REFUSED_LOGIN_GAP) < 0
+                ? config.reconnectInterval() : REFUSED_LOGIN_GAP;
+        return new ProbeSchedule(first, Duration.ZERO, config.reconnectInterval(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -101,6 +116,19 @@ public final class ProbeSchedule {
         }
         long next = startedAt + jittered(notReady ? Math.max(gapNanos, notReadyNanos) : gapNanos);
         nextAt = next - now > 0 ? next : now;
+    }
+
+    /**
+     * Like {@link #claim}, except when no failure has been counted since the last answer: then the call counts one
+     * at {@code now} and claims nothing, so the first retry waits a whole gap (for a failure learnt of elsewhere,
+     * such as a refused login at start-up).
+     */
+    synchronized boolean claimAfterAGap(long now) {
+        if (!down) {
+            failed(now, now, false);
+            return false;
+        }
+        return claim(now);
     }
 
     /** A probe answered: the outage is over, and the next one starts with the fast period again. */

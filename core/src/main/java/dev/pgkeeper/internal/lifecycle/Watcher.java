@@ -50,8 +50,13 @@ import org.apache.logging.log4j.Logger;
  *   <li>no answer while connected, after a pooled connection failed (or when the pool cannot serve either),
  *       means the connection is lost: RECONNECTING, and the pool is retired, which releases the threads
  *       waiting in it at once;</li>
+ *   <li>a permanent failure while connected (the server refuses the login: a changed password, a pg_hba.conf rule;
+ *       the database is gone; TLS no longer verifies) makes the manager FAILED at once: the pool is retired and
+ *       calls fail fast with that error instead of waiting for logins that cannot succeed;</li>
  *   <li>no answer while down counts a failed attempt; a permanent failure makes the manager FAILED.</li>
  * </ul>
+ * After a refused login, calls try again only when the password file holds another password than the refused one,
+ * or at the gentle pace of {@link ProbeSchedule#afterRefusedLogin} ({@link #awaitNewCredentials}).
  * Requests come from the retry schedule, the periodic {@link #tick}, pooled connections that failed
  * ({@link #suspect}), calls that arrive while the server is down ({@link #awaitRecovery}) and
  * {@code reconnect()} ({@link #replacePool}).
@@ -78,6 +83,8 @@ public final class Watcher {
     private final HostBoard board;
     private final PoolMetrics metrics;
     private final AtomicLong generations = new AtomicLong();
+    /** When calls may try a login again after the server refused one. */
+    private final ProbeSchedule refusedLogins;
     /** How long the last successful probe took, login included; how long a call waits for a fresh probe. */
     private volatile long loginNanos = TimeUnit.MILLISECONDS.toNanos(25);
 
@@ -94,6 +101,7 @@ public final class Watcher {
         this.driver = driver;
         this.target = driver.target();
         this.prober = new Prober(driver);
+        this.refusedLogins = ProbeSchedule.afterRefusedLogin(config);
         this.board = board;
         this.hosts = driver.followsPrimary() ? new HostProbes(driver, board) : null;
         if (hosts == null && driver.singleHostOrNull() != null) {
@@ -230,6 +238,34 @@ public final class Watcher {
         if (!inFlight && !session.schedule.claim(System.nanoTime())) {
             return false;
         }
+        return joinAndWait(session, request, deadlineNanos);
+    }
+
+    /**
+     * For a call that arrived while the manager is FAILED ({@code s}) because the server refused a login: starts a
+     * probe (or joins the one in flight) when trying again could help, that is when the password file now holds
+     * another password than the refused one (its attributes are looked at by every such call), or when
+     * {@link ProbeSchedule#afterRefusedLogin} says one is due (1 s after the refusal, then doubling up to
+     * {@code DB_RECONNECT_INTERVAL}), and waits for it as {@link #awaitRecovery} does. Other permanent failures
+     * wait for the reconnect loop.
+     *
+     * @return whether the manager is connected now
+     */
+    boolean awaitNewCredentials(ConnectionState s, long deadlineNanos) {
+        DatabaseError last = s.lastError();
+        if (last == null || last.code() != ErrorCode.AUTH_FAILED) {
+            return false;
+        }
+        Session session = s.session();
+        Probe current = session.probe.get();
+        boolean inFlight = current != null && !current.done.isDone();
+        if (!inFlight && !driver.credentials().changedSinceRefused() && !refusedLogins.claimAfterAGap(System.nanoTime())) {
+            return false;
+        }
+        return joinAndWait(session, new Probe.Request(false, false, true, false), deadlineNanos);
+    }
+
+    private boolean joinAndWait(Session session, Probe.Request request, long deadlineNanos) {
         Probe probe = startOrJoin(session, config.probeTimeout(), request);
         long joinWindow = Math.max(MIN_JOIN_NANOS, Math.min(MAX_JOIN_NANOS, 4 * loginNanos));
         long waitNanos = Math.min(deadlineNanos, probe.startedAt + joinWindow) - System.nanoTime();
@@ -326,6 +362,7 @@ public final class Watcher {
             }
             if (s.awaitsConnection() || request.replacePool()) {
                 session.schedule.connected();
+                refusedLogins.connected();
                 handedOver = install(session, result, request.handOver());
             } else if (hosts != null && s.phase() == ConnectionPhase.CONNECTED && !s.server().sameServerAs(result.server())) {
                 handedOver = install(session, result, true); // a switchover or failover: follow the primary now
@@ -414,6 +451,9 @@ public final class Watcher {
         if (s.session() != session) {
             return;
         }
+        if (error.code() == ErrorCode.AUTH_FAILED) {
+            refusedLogins.failed(startedAt, System.nanoTime(), false);
+        }
         if (s.phase() == ConnectionPhase.CONNECTED) {
             failedWhileConnected(s, error, request, startedAt);
         } else if (s.phase() == ConnectionPhase.CONNECTING) {
@@ -426,11 +466,16 @@ public final class Watcher {
     }
 
     /**
-     * Unreachable means the connection is lost; but when only the periodic probe failed and no pooled
-     * connection did, the pool gets the last word, so one slow login does not turn a working (or merely busy)
-     * pool into an outage. Any other failure (a refused login, for example) keeps the pool.
+     * A permanent failure (a refused login, above all) makes the manager FAILED. Unreachable means the connection
+     * is lost; but when only the periodic probe failed and no pooled connection did, the pool gets the last word,
+     * so one slow login does not turn a working (or merely busy) pool into an outage. Any other temporary failure
+     * keeps the pool.
      */
     private void failedWhileConnected(ConnectionState s, DatabaseError error, Probe.Request request, long startedAt) {
+        if (!error.isTemporary()) {
+            refusedWhileConnected(s, error, startedAt);
+            return;
+        }
         boolean unreachable = error.code() == ErrorCode.NETWORK_ERROR || error.code() == ErrorCode.DNS_ERROR;
         if (!unreachable) {
             LOG.warn("Liveness probe of {} failed, pool kept: {} [{}]", target.hosts(), error.getMessage(), error.code());
@@ -450,6 +495,29 @@ public final class Watcher {
                             + "and the reconnect loop tries every {} ms", target.hosts(), error.getMessage(), error.code(),
                     config.reconnectInterval().toMillis());
         }
+    }
+
+    /**
+     * A login that cannot succeed as things are (the password was changed on the server, a pg_hba.conf rule, the
+     * database dropped, a certificate that no longer verifies): the pool is retired, although connections it lent
+     * may still work, because every new connection it opens would be refused and every call that waits for one
+     * would wait the whole connection timeout. Calls fail fast with the error until a login succeeds.
+     */
+    private void refusedWhileConnected(ConnectionState s, DatabaseError error, long startedAt) {
+        Transition t = machine.apply(now -> now == s ? now.down(error).attemptFailed(error) : null,
+                (b, a) -> ConnectionEvent.Type.FAILED, EventDetails.retryAfter(config.reconnectInterval()));
+        if (t == null) {
+            return;
+        }
+        s.session().schedule.failed(startedAt, System.nanoTime(), error);
+        s.session().retirement().retire(s.pool());
+        LOG.error("{} refused a new connection while connected: {} [{}]; pool {} was retired and calls fail fast."
+                        + " {} Steps: {}", target.hosts(), error.getMessage(), error.code(), s.pool().name(),
+                error.code() == ErrorCode.AUTH_FAILED
+                        ? "A login is tried again when the password file changes, else after 1 s, doubling up to "
+                                + config.reconnectInterval().toMillis() + " ms."
+                        : "The reconnect loop tries every " + config.reconnectInterval().toMillis() + " ms.",
+                String.join(" | ", error.troubleshootingSteps()));
     }
 
     /**

@@ -34,10 +34,14 @@
  *  CONNECTED             another host answered as primary (several    PRIMARY_CHANGED   CONNECTED
  *                          hosts, a primary required): new pool there
  *  CONNECTED             no answer after a failure on the pool        CONNECTION_LOST   RECONNECTING
+ *  CONNECTED             a login refused (28P01, 28000) or another    FAILED            FAILED
+ *                          permanent failure: the pool is retired
  *  RECONNECTING          a probe answered                             CONNECTED         CONNECTED
  *  RECONNECTING          the loop's attempt failed (temporary)        RETRYING          RECONNECTING
  *  RECONNECTING          a probe failed permanently                   FAILED            FAILED
- *  FAILED                the loop's attempt answered                  CONNECTED         CONNECTED
+ *  FAILED                the loop's attempt answered, or a call's     CONNECTED         CONNECTED
+ *                          after a refused login (password file
+ *                          changed, or the gentle retry was due)
  *  FAILED                the loop's attempt failed permanently        RETRYING          FAILED
  *  FAILED                the loop's attempt failed temporarily        RETRYING          RECONNECTING
  *  RECONNECTING, FAILED  initializeConnection() starts a new schedule (none)            CONNECTING

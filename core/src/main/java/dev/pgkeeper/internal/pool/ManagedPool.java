@@ -108,6 +108,7 @@ public final class ManagedPool {
         }
         hc.setPoolName(poolName);
         hc.setDataSource(new PgDataSource(settings.jdbcUrl(), settings.poolProperties(), onConnectionFailure, first));
+        hc.setCredentialsProvider(new PoolCredentials(settings.credentials(), onConnectionFailure));
         hc.setMaximumPoolSize(config.poolSize());
         hc.setMinimumIdle(config.poolMinIdle());
         hc.setConnectionTimeout(config.connectionTimeout().toMillis());

@@ -1,5 +1,7 @@
 package dev.pgkeeper.internal.pool;
 
+import dev.pgkeeper.DatabaseCredentials;
+import dev.pgkeeper.internal.config.CredentialSource;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -12,11 +14,12 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Opens pgjdbc connections for a pool: the URL without credentials, and properties that carry the
- * password and the timeouts. It also tells the manager when the pool's own connection attempts fail
- * at the network level (refused, reset, the server shutting down; not a login that timed out), so that an
- * outage is noticed even when no application call has failed yet (HikariCP would otherwise retry quietly with
- * backoff). The first connection it hands out may be the one the
+ * Opens pgjdbc connections for a pool: the URL without credentials, properties that carry the timeouts, and the
+ * user and password HikariCP asks its credentials provider for at each new connection
+ * ({@link #getConnection(String, String)}). It also tells the manager when the pool's own connection attempts fail
+ * at the network level (refused, reset, the server shutting down; not a login that timed out) or are refused
+ * (28P01, 28000), so that an outage or a changed password is noticed even when no application call has failed yet
+ * (HikariCP would otherwise retry quietly with backoff). The first connection it hands out may be the one the
  * probe that led to this pool opened, so that recovering from an outage costs one login, not two.
  *
  * <p>Thread-safe.
@@ -54,15 +57,32 @@ final class PgDataSource implements DataSource {
         }
     }
 
+    /** A connection with the credentials in the properties, if any; HikariCP calls this when it has no user. */
     @Override
     public Connection getConnection() throws SQLException {
+        return connect(properties);
+    }
+
+    /**
+     * A connection logging in as {@code username} with {@code password}, which HikariCP's credentials provider gave
+     * for this connection (an empty user or password is left to pgjdbc's defaults).
+     */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        Properties withCredentials = new Properties();
+        withCredentials.putAll(properties);
+        CredentialSource.apply(withCredentials, new DatabaseCredentials(username, password == null ? "" : password));
+        return connect(withCredentials);
+    }
+
+    private Connection connect(Properties connectionProperties) throws SQLException {
         Connection warm = first.take();
         if (warm != null) {
             return warm;
         }
         long start = System.nanoTime();
         try {
-            Connection c = DRIVER.connect(jdbcUrl, properties);
+            Connection c = DRIVER.connect(jdbcUrl, connectionProperties);
             if (c == null) {
                 throw new SQLException("pgjdbc did not accept the URL " + jdbcUrl);
             }
@@ -72,7 +92,7 @@ final class PgDataSource implements DataSource {
             boolean timedOut = ConnectionFailureObserver.timedOut(e) || loginTimeoutMillis > 0
                     && System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(loginTimeoutMillis - TIMEOUT_SLACK_MILLIS);
             loginsTimingOut = timedOut;
-            if (!timedOut && ConnectionFailureObserver.isConnectionFailure(e.getSQLState())) {
+            if (!timedOut && (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) || isRefusal(e))) {
                 onConnectionFailure.run();
             }
             throw e;
@@ -91,9 +111,10 @@ final class PgDataSource implements DataSource {
         return loginsTimingOut;
     }
 
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("credentials come from the configuration");
+    /** Whether the server refused the login: a wrong password (28P01) or no pg_hba.conf rule that admits us (28000). */
+    static boolean isRefusal(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("28");
     }
 
     @Override

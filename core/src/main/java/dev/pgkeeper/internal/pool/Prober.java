@@ -1,7 +1,9 @@
 package dev.pgkeeper.internal.pool;
 
+import dev.pgkeeper.DatabaseCredentials;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ServerRole;
+import dev.pgkeeper.internal.config.CredentialSource;
 import dev.pgkeeper.internal.config.DriverSettings;
 import dev.pgkeeper.internal.errors.ErrorClassifier;
 import java.sql.Connection;
@@ -9,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,8 +67,12 @@ public final class Prober {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         Connection c = null;
+        DatabaseCredentials login = null;
         try {
-            c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), settings.probeProperties(connectBound, bound));
+            Properties properties = settings.probeProperties(connectBound, bound);
+            login = settings.credentials().current();
+            CredentialSource.apply(properties, login);
+            c = PgDataSource.DRIVER.connect(settings.jdbcUrl(), properties);
             // pgjdbc's socket timeout has whole seconds; bound the query by what is left, in milliseconds.
             c.setNetworkTimeout(Runnable::run, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             ServerIdentity server;
@@ -85,7 +92,12 @@ public final class Prober {
                     WarmConnection.of(c));
             c = null;
             return result;
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            if (login != null && PgDataSource.isRefusal(e)) {
+                settings.credentials().refused(login);
+            }
+            throw ErrorClassifier.classify(e, settings.target());
+        } catch (RuntimeException e) {
             throw ErrorClassifier.classify(e, settings.target());
         } finally {
             if (c != null) {

@@ -3,6 +3,7 @@ package dev.pgkeeper.internal.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.DatabaseCredentials;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,13 @@ class DriverSettingsTest {
 
         assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5433/orders").doesNotContain("p@ss-w0rd");
         assertThat(s.user()).isEqualTo("app");
-        assertThat(s.password()).isEqualTo("p@ss-w0rd");
-        assertThat(s.poolProperties()).containsEntry("password", "p@ss-w0rd").containsEntry("user", "app")
+        assertThat(s.credentials().current()).isEqualTo(new DatabaseCredentials("app", "p@ss-w0rd"));
+        assertThat(s.poolProperties()).as("credentials are added per connection").doesNotContainKeys("password", "user")
                 .containsEntry("sslmode", "require");
-        assertThat(s.probeProperties(Duration.ofSeconds(1))).containsEntry("password", "p@ss-w0rd");
+        assertThat(s.probeProperties(Duration.ofSeconds(1))).doesNotContainKey("password");
+        Properties login = s.probeProperties(Duration.ofSeconds(1));
+        CredentialSource.apply(login, s.credentials().current());
+        assertThat(login).containsEntry("password", "p@ss-w0rd").containsEntry("user", "app");
         assertThat(s.toString()).doesNotContain("p@ss-w0rd");
         assertThat(s.target().sanitizedUrl()).doesNotContain("p@ss-w0rd");
     }

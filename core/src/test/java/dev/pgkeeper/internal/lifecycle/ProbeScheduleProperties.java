@@ -2,6 +2,7 @@ package dev.pgkeeper.internal.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pgkeeper.DatabaseConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,39 @@ class ProbeScheduleProperties {
         schedule.failed(now, now, false);
         // no fast period here, so the first failure already doubles the gap: 2 x first, not where it had grown to
         assertThat(schedule.nanosUntilNext(now)).isBetween((long) (2 * firstMs * MS * 0.75) - 1, 2 * firstMs * MS);
+    }
+
+    @Property(tries = 200)
+    void afterARefusedLoginRetriesWaitOneSecondThenDoubleUpToTheReconnectInterval(
+            @ForAll @IntRange(min = 100, max = 120_000) int reconnectMs,
+            @ForAll @IntRange(min = 0, max = 200) int latencyMs,
+            @ForAll @LongRange(min = Long.MIN_VALUE, max = Long.MAX_VALUE) long clockStart,
+            @ForAll Random random) {
+        ProbeSchedule schedule = ProbeSchedule.afterRefusedLogin(DatabaseConfig.builder().url("postgresql://app@db/orders")
+                .reconnectInterval(Duration.ofMillis(reconnectMs)).build());
+        long now = clockStart;
+        assertThat(schedule.claimAfterAGap(now)).as("the first call after a refusal only starts the clock").isFalse();
+        long cap = reconnectMs * MS;
+        long gap = Math.min(1_000 * MS, cap);
+        long lastStart = now;
+        long lastEnd = now;
+        for (int retry = 1; retry <= 15; retry++) {
+            long wait = schedule.nanosUntilNext(now);
+            if (wait > 1) {
+                assertThat(schedule.claimAfterAGap(now + wait - 1)).as("retry %d just before it is due", retry).isFalse();
+            }
+            now += wait;
+            assertThat(schedule.claimAfterAGap(now)).as("retry %d when due", retry).isTrue();
+            assertThat(schedule.claimAfterAGap(now)).as("a second call at the same moment").isFalse();
+            assertThat(now - lastStart).as("gap before retry %d", retry)
+                    .isBetween(Math.max((long) (gap * 0.75) - 1, lastEnd - lastStart), Math.max(gap, lastEnd - lastStart));
+            long end = now + (latencyMs == 0 ? 0 : (long) (random.nextDouble() * latencyMs * MS));
+            schedule.failed(now, end, false);
+            gap = Math.min(cap, gap * 2);
+            lastStart = now;
+            lastEnd = end;
+            now = end;
+        }
     }
 
     /** A caller that probes whenever the schedule lets it, every probe failing after {@code latency}. */
