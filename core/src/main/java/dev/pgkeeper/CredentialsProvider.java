@@ -26,8 +26,8 @@ public interface CredentialsProvider {
      *
      * @return the role (or {@code null} for the user in {@code DATABASE_URL}) and the password; never {@code null}
      * @throws Exception when the credentials cannot be had now; the connection attempt fails with
-     *                   {@link ErrorCode#AUTH_FAILED}, carrying this exception's class and message (mask secrets in
-     *                   it yourself)
+     *                   {@link ErrorCode#AUTH_FAILED} naming this exception's class and its causes' (not their
+     *                   messages, which may quote a secret); log the details yourself if you need them
      */
     DatabaseCredentials credentials() throws Exception;
 }

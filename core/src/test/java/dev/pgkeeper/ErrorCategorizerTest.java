@@ -144,6 +144,22 @@ class ErrorCategorizerTest {
             assertThat(error.getMessage()).contains("CertificateExpiredException");
         }
 
+        @Test
+        void aRejectedCertificateOrHostNameStartsTheStepsWithTheCaAndTheNamesNotWithTurningSslOn() {
+            var wrongCa = categorize(new PSQLException("SSL error: PKIX path building failed",
+                    PSQLState.CONNECTION_FAILURE, new SSLHandshakeException("PKIX path building failed")));
+            var wrongHost = categorize(new PSQLException("The hostname 127.0.0.1 could not be verified by "
+                    + "hostnameverifier PgjdbcHostnameVerifier.", PSQLState.CONNECTION_FAILURE));
+            var noTls = categorize(new PSQLException("The server does not support SSL.", PSQLState.CONNECTION_REJECTED));
+
+            assertThat(wrongCa.code()).isEqualTo(ErrorCode.SSL_ERROR);
+            assertThat(wrongCa.troubleshootingSteps().get(0)).contains("sslrootcert");
+            assertThat(wrongHost.code()).isEqualTo(ErrorCode.SSL_ERROR);
+            assertThat(wrongHost.troubleshootingSteps()).anySatisfy(step -> assertThat(step).contains("verify-full",
+                    "subject alternative names"));
+            assertThat(noTls.troubleshootingSteps().get(0)).contains("turn it on: ssl = on");
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {
                 "The server does not support SSL.",
@@ -191,6 +207,22 @@ class ErrorCategorizerTest {
             assertThat(error.kind()).isEqualTo(ErrorKind.PERMANENT);
             assertThat(error.sqlState()).isEqualTo("28P01");
             assertThat(error.getMessage()).contains("FATAL: password authentication failed for user \"app\"");
+        }
+
+        @Test
+        void theStepsStartWithTheLikelyCauseAndNameWhereThePasswordCameFrom() {
+            var fromFile = new ConnectionTarget("db1:5432", "orders", "app", null, "DB_PASSWORD_FILE (/run/secrets/db)");
+            var wrongPassword = ErrorClassifier.classify(serverError("FATAL", "28P01",
+                    "password authentication failed for user \"app\""), fromFile);
+            var noHbaLine = ErrorClassifier.classify(serverError("FATAL", "28000",
+                    "connection requires a valid client certificate"), fromFile);
+            var fromUrl = ErrorClassifier.classify(serverError("FATAL", "28P01",
+                    "password authentication failed for user \"app\""), new ConnectionTarget("db1:5432", "orders", "app", null));
+
+            assertThat(wrongPassword.troubleshootingSteps().get(0))
+                    .contains("that DB_PASSWORD_FILE (/run/secrets/db) gives").doesNotContain("in DATABASE_URL");
+            assertThat(noHbaLine.troubleshootingSteps().get(0)).startsWith("Check pg_hba.conf");
+            assertThat(fromUrl.troubleshootingSteps().get(0)).contains("in DATABASE_URL; percent-encode");
         }
 
         @Test

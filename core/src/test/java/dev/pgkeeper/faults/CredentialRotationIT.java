@@ -6,10 +6,12 @@ import dev.pgkeeper.ConnectionEvent;
 import dev.pgkeeper.ConnectionManager;
 import dev.pgkeeper.ConnectionPhase;
 import dev.pgkeeper.DatabaseConfig;
+import dev.pgkeeper.DatabaseCredentials;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.TestConfigs;
 import dev.pgkeeper.testing.Await;
+import dev.pgkeeper.testing.PasswordGuard;
 import dev.pgkeeper.testing.PrivateServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,6 +65,15 @@ class CredentialRotationIT {
     private static final Pattern FAILED_LOGIN =
             Pattern.compile("^(\\d+)\\.(\\d{3}):\\d+:FATAL:\\s+password authentication failed for user \"([^\"]+)\".*");
 
+    /** Passwords the suite-wide guard looks for in every log line (PasswordGuard). */
+    private static final String SUFFIX = java.util.UUID.randomUUID().toString().substring(0, 8);
+    private static final String FIRST = "rot-first-" + SUFFIX;
+    private static final String SECOND = "rot-second-" + SUFFIX;
+    private static final String OLD = "rot-old-" + SUFFIX;
+    private static final String NEW = "rot-new-" + SUFFIX;
+    private static final String URL_PW = "rot-url-" + SUFFIX;
+    private static final String CHANGED = "rot-changed-" + SUFFIX;
+
     private static PrivateServer server;
     private static Path serverLog;
 
@@ -78,6 +89,9 @@ class CredentialRotationIT {
         serverLog = logs.resolve("server.log");
         server = PrivateServer.create(PrivateServer.logToFile(logs));
         server.start();
+        for (String password : List.of(FIRST, SECOND, OLD, NEW, URL_PW, CHANGED)) {
+            PasswordGuard.register(password);
+        }
     }
 
     @AfterAll
@@ -98,15 +112,15 @@ class CredentialRotationIT {
 
     @Test
     void thePasswordRotatedOnTheServerAndInTheFileTogetherIsPickedUpWithoutARestart() throws Exception {
-        String role = createRole("rotate_together", "first-pw");
-        Path file = Files.writeString(dir.resolve("db-password"), "first-pw\n");
+        String role = createRole("rotate_together", FIRST);
+        Path file = Files.writeString(dir.resolve("db-password"), FIRST + "\n");
         manager = start(role, file);
 
         Writers writers = Writers.start(manager.dataSource(), role);
         writers.awaitSuccesses(200);
         long rotatedAt = System.nanoTime();
-        admin("ALTER ROLE " + role + " PASSWORD 'second-pw'");
-        writeAtomically(file, "second-pw\n");
+        admin("ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
+        writeAtomically(file, SECOND + "\n");
         long fileChangedAt = System.nanoTime();
         writers.awaitSuccessAfter(fileChangedAt, Duration.ofSeconds(5));
         // Every open session goes: from here on the pool must log in again, with the new password.
@@ -138,14 +152,14 @@ class CredentialRotationIT {
 
     @Test
     void whileOnlyTheServerHasTheNewPasswordCallsFailFastThenRecoverWhenTheFileChanges() throws Exception {
-        String role = createRole("rotate_server_first", "old-pw");
-        Path file = Files.writeString(dir.resolve("db-password"), "old-pw\n");
+        String role = createRole("rotate_server_first", OLD);
+        Path file = Files.writeString(dir.resolve("db-password"), OLD + "\n");
         manager = start(role, file);
 
         Writers writers = Writers.start(manager.dataSource(), role);
         writers.awaitSuccesses(200);
         long changedAt = System.nanoTime();
-        admin("ALTER ROLE " + role + " PASSWORD 'new-pw'");
+        admin("ALTER ROLE " + role + " PASSWORD '" + NEW + "'");
         terminateSessionsOf(role);
         Await.until("the manager is FAILED", Duration.ofSeconds(5),
                 () -> manager.getConnectionStatus().phase() == ConnectionPhase.FAILED);
@@ -153,7 +167,7 @@ class CredentialRotationIT {
         Thread.sleep(Math.max(0, 3_000 - TimeUnit.NANOSECONDS.toMillis(failedAt - changedAt)));
         long wrongUntil = System.nanoTime();
         long refusedLogins = failedLogins(role, changedAt);
-        writeAtomically(file, "new-pw\n");
+        writeAtomically(file, NEW + "\n");
         long fileChangedAt = System.nanoTime();
         writers.awaitSuccessAfter(fileChangedAt, Duration.ofSeconds(10));
         Thread.sleep(1_000);
@@ -184,14 +198,14 @@ class CredentialRotationIT {
 
     @Test
     void aLoginRefusedWhileConnectedMakesTheManagerFailedAndCallsFailFast() throws Exception {
-        String role = createRole("refused_while_connected", "url-pw");
-        manager = ConnectionManager.create(TestConfigs.forUrl("postgresql://" + role + ":url-pw@" + server.host() + ":"
+        String role = createRole("refused_while_connected", URL_PW);
+        manager = ConnectionManager.create(TestConfigs.forUrl("postgresql://" + role + ":" + URL_PW + "@" + server.host() + ":"
                         + server.port() + "/postgres").poolSize(WRITERS).connectionTimeout(CONNECTION_TIMEOUT)
                 .reconnectInterval(Duration.ofSeconds(60)).build());
         manager.addListener(events::add);
         assertThat(manager.initializeConnection().success()).isTrue();
 
-        admin("ALTER ROLE " + role + " PASSWORD 'changed-pw'");
+        admin("ALTER ROLE " + role + " PASSWORD '" + CHANGED + "'");
         terminateSessionsOf(role);
         Await.until("a FAILED event", Duration.ofSeconds(5),
                 () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.FAILED));
@@ -206,10 +220,10 @@ class CredentialRotationIT {
             DatabaseError error = manager.categorize(e);
             assertThat(error.code()).isEqualTo(ErrorCode.AUTH_FAILED);
             assertThat(error.isTemporary()).isFalse();
-            assertThat(e.getMessage()).doesNotContain("url-pw").doesNotContain("changed-pw");
+            assertThat(e.getMessage()).doesNotContain(URL_PW).doesNotContain(CHANGED);
             assertThat(tookMillis).as("fails fast, not after the connection timeout").isLessThan(CONNECTION_TIMEOUT.toMillis() / 2);
         }
-        admin("ALTER ROLE " + role + " PASSWORD 'url-pw'");
+        admin("ALTER ROLE " + role + " PASSWORD '" + URL_PW + "'");
         Await.until("connected again after the password was changed back", Duration.ofSeconds(15), () -> {
             try (Connection c = manager.dataSource().getConnection()) {
                 return c.isValid(1);
@@ -217,6 +231,54 @@ class CredentialRotationIT {
                 return false;
             }
         });
+    }
+
+    @Test
+    void aProviderThatFailsIsAnAuthFailureAndIsAskedAgainAtAGentlePaceUntilItGivesAPassword() throws Exception {
+        String role = createRole("provider_fails", NEW);
+        AtomicBoolean serviceUp = new AtomicBoolean(false);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        manager = ConnectionManager.create(TestConfigs.forUrl("postgresql://" + role + "@" + server.host() + ":"
+                        + server.port() + "/postgres").credentialsProvider(() -> {
+                            asked.incrementAndGet();
+                            if (!serviceUp.get()) {
+                                throw new IllegalStateException("token service unreachable (token=" + NEW + ")");
+                            }
+                            return DatabaseCredentials.password(NEW);
+                        }).connectionTimeout(CONNECTION_TIMEOUT).reconnectInterval(Duration.ofSeconds(60)).build());
+        manager.addListener(events::add);
+
+        var result = manager.initializeConnection();
+        assertThat(result.success()).isFalse();
+        assertThat(result.error().code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        assertThat(result.attempts()).as("permanent: not retried").isEqualTo(1);
+        assertThat(result.error().getMessage()).contains("The credentials provider failed: java.lang.IllegalStateException")
+                .doesNotContain(NEW).doesNotContain("unreachable");
+        // Calls for 2.5 s: they fail fast, and the provider is asked only on the retry schedule (about 1 s after the
+        // refusal, then 2 s later), not once per call.
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+        int calls = 0;
+        while (System.nanoTime() - until < 0) {
+            calls++;
+            try (Connection c = manager.dataSource().getConnection()) {
+                throw new AssertionError("a connection without credentials: " + c);
+            } catch (SQLException e) {
+                assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.AUTH_FAILED);
+            }
+            Thread.sleep(5);
+        }
+        int askedWhileDown = asked.get();
+        serviceUp.set(true);
+        Await.until("connected once the provider gives a password", Duration.ofSeconds(10), () -> {
+            try (Connection c = manager.dataSource().getConnection()) {
+                return c.isValid(1);
+            } catch (SQLException e) {
+                return false;
+            }
+        });
+        LOG.info("ROTATION provider_down calls={} provider_asked={}", calls, askedWhileDown);
+        assertThat(askedWhileDown).as("provider asked during %d calls in 2.5 s", calls).isBetween(2, 4);
+        assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.CONNECTED);
     }
 
     /** Logs a figures line and appends it to {@code target/rotation-figures.txt}, which CI prints. */

@@ -50,8 +50,9 @@ class OutageMetricsIT {
 
             long stopping = System.nanoTime();
             server.stop();
-            Await.until("the manager noticed the outage", Duration.ofSeconds(10),
-                    () -> state(registry, ConnectionPhase.RECONNECTING) == 1);
+            Await.until("the manager noticed the outage, and the event delivered", Duration.ofSeconds(10),
+                    () -> state(registry, ConnectionPhase.RECONNECTING) == 1
+                            && registry.get("pgkeeper.outages").counter().count() == 1);
             long noticed = System.nanoTime();
             assertThat(registry.get("pgkeeper.outages").counter().count()).isEqualTo(1);
             assertThat(registry.get("pgkeeper.outage.duration").longTaskTimer().activeTasks()).isEqualTo(1);
@@ -73,7 +74,11 @@ class OutageMetricsIT {
 
             long starting = System.nanoTime();
             server.start();
-            Await.until("connected again", Duration.ofSeconds(15), () -> state(registry, ConnectionPhase.CONNECTED) == 1);
+            // The state gauge reads the manager; the outage timer stops on the CONNECTED event, which listeners get
+            // a moment later on the manager's event thread: wait for both.
+            Await.until("connected again, and the event delivered", Duration.ofSeconds(15),
+                    () -> state(registry, ConnectionPhase.CONNECTED) == 1
+                            && registry.get("pgkeeper.outage.duration").longTaskTimer().activeTasks() == 0);
             long recovered = System.nanoTime();
 
             assertThat(registry.get("pgkeeper.outages").counter().count()).isEqualTo(1);

@@ -5,7 +5,6 @@ import dev.pgkeeper.DatabaseConfig;
 import dev.pgkeeper.DatabaseCredentials;
 import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
-import dev.pgkeeper.internal.url.SecretMasker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -168,8 +167,8 @@ public final class CredentialSource {
         try {
             c = provider.credentials();
         } catch (Exception | LinkageError e) {
-            throw failure("The credentials provider failed: " + e.getClass().getName()
-                    + (e.getMessage() == null ? "" : ": " + SecretMasker.mask(e.getMessage())), null, List.of(
+            throw failure("The credentials provider failed: " + classChain(e)
+                    + " (its message is not shown: it may quote a secret)", null, List.of(
                     "Check the service the credentials provider asks (token service, secrets manager) and its access.",
                     "Make the provider return cached credentials while they are valid, and refresh them early."));
         }
@@ -180,9 +179,19 @@ public final class CredentialSource {
         return c.user() == null && urlUser != null ? new DatabaseCredentials(urlUser, c.password()) : c;
     }
 
+    /** The class names of {@code e} and its causes, e.g. {@code IllegalStateException <- ConnectException}. */
+    private static String classChain(Throwable e) {
+        StringBuilder chain = new StringBuilder(e.getClass().getName());
+        Throwable cause = e.getCause();
+        for (int i = 0; i < 4 && cause != null && cause != cause.getCause(); i++, cause = cause.getCause()) {
+            chain.append(" <- ").append(cause.getClass().getName());
+        }
+        return chain.toString();
+    }
+
     /**
      * @param cause attached only when it cannot hold a secret (a file that could not be read); a provider's
-     *              exception is named in the message, masked, but not attached
+     *              exception is named by its class in the message, never attached
      */
     private static DatabaseError failure(String message, Throwable cause, List<String> steps) {
         return new DatabaseError(ErrorCode.AUTH_FAILED, message, steps, Map.of(), cause);

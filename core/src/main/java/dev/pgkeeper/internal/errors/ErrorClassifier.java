@@ -282,8 +282,28 @@ public final class ErrorClassifier {
 
     private static DatabaseError build(ErrorCode code, ConnectionTarget target, String detail, String sqlState,
                                        ServerErrorFields fields, Throwable cause) {
-        return build(code, TroubleshootingGuide.headline(code, target), detail,
-                TroubleshootingGuide.steps(code, target, sqlState, fields), target, sqlState, fields, cause);
+        List<String> steps = code == SSL_ERROR && certificateRejected(cause)
+                ? TroubleshootingGuide.certificateSteps(target)
+                : TroubleshootingGuide.steps(code, target, sqlState, fields);
+        return build(code, TroubleshootingGuide.headline(code, target), detail, steps, target, sqlState, fields, cause);
+    }
+
+    /**
+     * Whether TLS was set up but the server's certificate was not accepted: a certificate path that does not lead to
+     * the trusted CA, or a host name the certificate does not name (pgjdbc says so without a cause). Then the
+     * server's own TLS settings are not the first thing to check.
+     */
+    private static boolean certificateRejected(Throwable error) {
+        for (Link link : ThrowableChain.walk(error)) {
+            Throwable t = link.throwable();
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof CertificateException || t instanceof CertPathValidatorException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    || message.contains("could not be verified by hostnameverifier") || message.contains("PKIX path")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static DatabaseError build(ErrorCode code, String headline, String detail, List<String> steps,

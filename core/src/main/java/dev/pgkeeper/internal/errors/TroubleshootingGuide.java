@@ -56,6 +56,22 @@ final class TroubleshootingGuide {
     }
 
     /**
+     * Steps for a server whose TLS works but whose certificate was not accepted: the trusted CA and the names in the
+     * certificate first.
+     */
+    static List<String> certificateSteps(ConnectionTarget target) {
+        Place at = Place.of(target);
+        return List.of(
+                "Set sslrootcert in DATABASE_URL to the CA that signed the certificate of " + at.hostNamesOrDefault()
+                        + ", and check that the certificate has not expired: openssl s_client -starttls postgres -connect "
+                        + at.firstHostPort() + " -showcerts",
+                "With sslmode=verify-full the host name in DATABASE_URL must be one of the certificate's names (DNS or"
+                        + " IP subject alternative names): connect by a name it lists, or have the certificate reissued.",
+                "verify-ca checks the CA only, require encrypts without checking the certificate; use them only where"
+                        + " that is acceptable.");
+    }
+
+    /**
      * A wrong password (28P01) is the likely case, so its step comes first; a refusal by pg_hba.conf or for a missing
      * client certificate (28000), or the client's own refusal to authenticate without TLS (channel binding, 08004),
      * puts the pg_hba.conf and TLS steps first.
@@ -290,6 +306,11 @@ final class TroubleshootingGuide {
 
         String hostsOrDefault() {
             return hosts.isEmpty() ? "the host and port in DATABASE_URL" : target.hosts();
+        }
+
+        /** The first {@code host:port} of the URL, for a command line; a placeholder when not known. */
+        String firstHostPort() {
+            return hosts.isEmpty() ? "<host>:<port>" : target.hosts().split(",")[0];
         }
 
         String hostNamesOrDefault() {
