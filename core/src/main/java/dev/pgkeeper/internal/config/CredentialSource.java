@@ -60,11 +60,6 @@ public final class CredentialSource {
         return description;
     }
 
-    /** Whether the password never changes (it is the URL's). */
-    public boolean isFixed() {
-        return file == null && provider == null;
-    }
-
     /**
      * The credentials for one new connection, read now.
      *

@@ -53,6 +53,19 @@ public final class EventStreamChild {
         }
     }
 
+    /**
+     * Initializes a class the clean-up after an {@link OutOfMemoryError} needs (the rollback's exception): were its
+     * first initialization to happen while the heap is exhausted, it would fail, and the clean-up would throw
+     * {@link NoClassDefFoundError} in place of the error this child reports. A CI run saw that once.
+     */
+    private static void initializeBeforeTheHeapRunsOut(String className) {
+        try {
+            Class.forName(className, true, EventStreamChild.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(className + " is not on the class path", e);
+        }
+    }
+
     public static void main(String[] args) {
         String mode = args[0];
         ConnectionManager manager = ConnectionManager.create(DatabaseConfig.builder()
@@ -63,6 +76,7 @@ public final class EventStreamChild {
         }
         MyBatisClient client = Bookshop.builder(manager).build();
         EventMapper events = client.mapper(EventMapper.class);
+        initializeBeforeTheHeapRunsOut("org.postgresql.util.PSQLException");
         AtomicLong maxLiveAfterGc = watchGarbageCollections();
         System.gc();
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
