@@ -275,6 +275,31 @@ class ConnectionFaultsIT {
     }
 
     @Test
+    void aDatabaseDroppedWhileConnectedMakesTheManagerFailedAndCallsFailFast() throws Exception {
+        var db = server.createDatabase("dropped");
+        manager(TestConfigs.forUrl(db.url()).connectionTimeout(Duration.ofSeconds(5))
+                .reconnectInterval(Duration.ofSeconds(60)));
+        assertThat(manager.initializeConnection().success()).isTrue();
+
+        server.dropDatabase(db.database()); // WITH (FORCE): its sessions end, and new logins get 3D000
+        long first = System.nanoTime();
+        assertThatThrownBy(() -> Jdbc.selectOne(manager.dataSource())).as("a call finds the pool's connections gone")
+                .isInstanceOf(SQLException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - first)).as("released as soon as the refusal is known")
+                .isLessThan(Duration.ofMillis(2_500));
+        Await.until("a FAILED event", Duration.ofSeconds(5),
+                () -> events.stream().anyMatch(e -> e.type() == ConnectionEvent.Type.FAILED));
+
+        assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.FAILED);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> manager.dataSource().getConnection())
+                .isInstanceOfSatisfying(SQLException.class, e ->
+                        assertThat(manager.categorize(e).code()).isEqualTo(ErrorCode.DATABASE_NOT_FOUND));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("fails fast, not after the connection timeout")
+                .isLessThan(Duration.ofMillis(2_500));
+    }
+
+    @Test
     void requiringSslFromAServerWithoutSslIsAnSslError() {
         manager(TestConfigs.forUrl(server.admin("postgres").url() + "?sslmode=require").maxRetries(2));
 

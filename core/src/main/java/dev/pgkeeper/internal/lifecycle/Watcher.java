@@ -51,7 +51,7 @@ import org.apache.logging.log4j.Logger;
  *       means the connection is lost: RECONNECTING, and the pool is retired, which releases the threads
  *       waiting in it at once;</li>
  *   <li>a permanent failure while connected (the server refuses the login: a changed password, a pg_hba.conf rule;
- *       the database is gone; TLS no longer verifies) makes the manager FAILED at once: the pool is retired and
+ *       the database is gone; any other permanent error alike) makes the manager FAILED at once: the pool is retired and
  *       calls fail fast with that error instead of waiting for logins that cannot succeed;</li>
  *   <li>no answer while down counts a failed attempt; a permanent failure makes the manager FAILED.</li>
  * </ul>
@@ -499,7 +499,7 @@ public final class Watcher {
 
     /**
      * A login that cannot succeed as things are (the password was changed on the server, a pg_hba.conf rule, the
-     * database dropped, a certificate that no longer verifies): the pool is retired, although connections it lent
+     * database dropped; any other permanent error alike): the pool is retired, although connections it lent
      * may still work, because every new connection it opens would be refused and every call that waits for one
      * would wait the whole connection timeout. Calls fail fast with the error until a login succeeds.
      */

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  * user and password HikariCP asks its credentials provider for at each new connection
  * ({@link #getConnection(String, String)}). It also tells the manager when the pool's own connection attempts fail
  * at the network level (refused, reset, the server shutting down; not a login that timed out) or are refused
- * (28P01, 28000), so that an outage or a changed password is noticed even when no application call has failed yet
+ * (28P01, 28000, 3D000), so that an outage or a changed password is noticed even when no application call has failed yet
  * (HikariCP would otherwise retry quietly with backoff). The first connection it hands out may be the one the
  * probe that led to this pool opened, so that recovering from an outage costs one login, not two.
  *
@@ -92,7 +92,8 @@ final class PgDataSource implements DataSource {
             boolean timedOut = ConnectionFailureObserver.timedOut(e) || loginTimeoutMillis > 0
                     && System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(loginTimeoutMillis - TIMEOUT_SLACK_MILLIS);
             loginsTimingOut = timedOut;
-            if (!timedOut && (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) || isRefusal(e))) {
+            if (!timedOut && (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) || isRefusal(e)
+                    || "3D000".equals(e.getSQLState()))) {
                 onConnectionFailure.run();
             }
             throw e;
@@ -111,7 +112,11 @@ final class PgDataSource implements DataSource {
         return loginsTimingOut;
     }
 
-    /** Whether the server refused the login: a wrong password (28P01) or no pg_hba.conf rule that admits us (28000). */
+    /**
+     * Whether the server refused the login: a wrong password (28P01) or no pg_hba.conf rule that admits us (28000).
+     * Such a refusal, like a database that no longer exists (3D000), is reported as the pool's attempts fail, so
+     * that the manager finds out at once rather than after the calls waiting for a connection have timed out.
+     */
     static boolean isRefusal(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("28");
