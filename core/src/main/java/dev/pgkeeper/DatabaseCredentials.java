@@ -12,6 +12,10 @@ import java.util.Objects;
 public record DatabaseCredentials(String user, String password) {
 
     /**
+     * Checks that there is a password.
+     *
+     * @param user     the role to log in as, or {@code null} to use the user named in {@code DATABASE_URL}
+     * @param password the password (or token) to log in with
      * @throws NullPointerException if {@code password} is {@code null}
      */
     public DatabaseCredentials {

@@ -40,7 +40,14 @@ public final class RotatingTokenExample {
      */
     public record Token(String user, String secret, Instant expiresAt) {
 
-        /** @throws NullPointerException if {@code secret} or {@code expiresAt} is {@code null} */
+        /**
+         * Checks that the token has a secret and an expiry.
+         *
+         * @param user      the role to log in as, or {@code null} for the user in the URL
+         * @param secret    the token or password
+         * @param expiresAt when the server stops accepting it
+         * @throws NullPointerException if {@code secret} or {@code expiresAt} is {@code null}
+         */
         public Token {
             Objects.requireNonNull(secret, "secret");
             Objects.requireNonNull(expiresAt, "expiresAt");
