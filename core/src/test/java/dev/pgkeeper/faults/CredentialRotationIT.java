@@ -11,6 +11,7 @@ import dev.pgkeeper.DatabaseError;
 import dev.pgkeeper.ErrorCode;
 import dev.pgkeeper.TestConfigs;
 import dev.pgkeeper.testing.Await;
+import dev.pgkeeper.testing.Jdbc;
 import dev.pgkeeper.testing.PasswordGuard;
 import dev.pgkeeper.testing.PrivateServer;
 import java.io.IOException;
@@ -276,7 +277,13 @@ class CredentialRotationIT {
                 return false;
             }
         });
+        int askedWhenConnected = asked.get();
+        for (int i = 0; i < 50; i++) {
+            Jdbc.selectOne(manager.dataSource());
+        }
         LOG.info("ROTATION provider_down calls={} provider_asked={}", calls, askedWhileDown);
+        assertThat(asked.get() - askedWhenConnected).as("asked per new connection (pool of 4), not per borrow: 50 borrows")
+                .isLessThanOrEqualTo(4);
         assertThat(askedWhileDown).as("provider asked during %d calls in 2.5 s", calls).isBetween(2, 4);
         assertThat(manager.getConnectionStatus().phase()).isEqualTo(ConnectionPhase.CONNECTED);
     }

@@ -57,7 +57,10 @@ final class PgDataSource implements DataSource {
         }
     }
 
-    /** A connection with the credentials in the properties, if any; HikariCP calls this when it has no user. */
+    /**
+     * A connection with the properties alone, which hold no credentials: the pool always goes through
+     * {@link #getConnection(String, String)}, because its credentials provider always names a user.
+     */
     @Override
     public Connection getConnection() throws SQLException {
         return connect(properties);
@@ -92,8 +95,7 @@ final class PgDataSource implements DataSource {
             boolean timedOut = ConnectionFailureObserver.timedOut(e) || loginTimeoutMillis > 0
                     && System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(loginTimeoutMillis - TIMEOUT_SLACK_MILLIS);
             loginsTimingOut = timedOut;
-            if (!timedOut && (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) || isRefusal(e)
-                    || "3D000".equals(e.getSQLState()))) {
+            if (!timedOut && (ConnectionFailureObserver.isConnectionFailure(e.getSQLState()) || cannotLogIn(e))) {
                 onConnectionFailure.run();
             }
             throw e;
@@ -112,14 +114,19 @@ final class PgDataSource implements DataSource {
         return loginsTimingOut;
     }
 
-    /**
-     * Whether the server refused the login: a wrong password (28P01) or no pg_hba.conf rule that admits us (28000).
-     * Such a refusal, like a database that no longer exists (3D000), is reported as the pool's attempts fail, so
-     * that the manager finds out at once rather than after the calls waiting for a connection have timed out.
-     */
+    /** Whether the server refused the login: a wrong password (28P01) or no pg_hba.conf rule that admits us (28000). */
     static boolean isRefusal(SQLException e) {
         String state = e.getSQLState();
         return state != null && state.startsWith("28");
+    }
+
+    /**
+     * Whether no login can succeed as things stand: refused ({@link #isRefusal}), or the database is gone (3D000).
+     * Reported as the pool's attempts fail, so that the manager finds out at once rather than after the calls
+     * waiting for a connection have timed out.
+     */
+    private static boolean cannotLogIn(SQLException e) {
+        return isRefusal(e) || "3D000".equals(e.getSQLState());
     }
 
     @Override
